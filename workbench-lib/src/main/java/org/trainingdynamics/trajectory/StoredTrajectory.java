@@ -1,0 +1,131 @@
+package org.trainingdynamics.trajectory;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tech.tablesaw.api.Table;
+
+/**
+ * A trajectory read from the native store (DESIGN.md, "On disk"): {@code trajectory.json},
+ * {@code params/<name>.npy} shaped {@code [T, ...]}, {@code metrics.csv}. Tensor files are memory-mapped,
+ * so trajectories larger than the heap stream from the page cache. Only the checkpoints the manifest
+ * commits are visible, even if a recorder appended more rows afterwards.
+ */
+public final class StoredTrajectory implements Trajectory {
+    private final Path dir;
+    private final Manifest manifest;
+    private final Map<String, NpyArray> arrays = new HashMap<>();
+    private final Map<String, Long> rowSize = new HashMap<>();
+    private Table metrics;
+
+    private StoredTrajectory(Path dir, Manifest manifest) {
+        this.dir = dir;
+        this.manifest = manifest;
+        for (int i = 0; i < manifest.tensors().size(); i++) {
+            TensorSpec s = manifest.tensors().get(i);
+            Path f = dir.resolve(manifest.files().get(i));
+            NpyHeader h = Npy.header(f);
+            long[] shape = h.shape();
+            if (shape.length != s.rank() + 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), s.shape())) {
+                throw new TrajectoryFormatException(f, s.name(), "file shape " + Arrays.toString(shape)
+                        + " does not match manifest shape [T]+" + Arrays.toString(s.shape()));
+            }
+            if (h.dtype() != s.dtype()) {
+                throw new TrajectoryFormatException(f, s.name(), "file dtype " + h.dtype().manifestName()
+                        + " does not match manifest dtype " + s.dtype().manifestName());
+            }
+            arrays.put(s.name(), Npy.openRows(f, manifest.checkpoints()));
+            rowSize.put(s.name(), s.size());
+        }
+    }
+
+    /** Opens a native store folder. */
+    public static StoredTrajectory open(Path dir) {
+        return new StoredTrajectory(dir, Manifest.read(dir));
+    }
+
+    @Override
+    public int checkpointCount() {
+        return manifest.checkpoints();
+    }
+
+    @Override
+    public long[] steps() {
+        return manifest.steps().clone();
+    }
+
+    @Override
+    public double[] epochs() {
+        return manifest.epochs().clone();
+    }
+
+    @Override
+    public List<TensorSpec> tensors() {
+        return manifest.tensors();
+    }
+
+    @Override
+    public void read(String tensor, int t, long start, double[] dst, int off, int len) {
+        NpyArray a = arrays.get(tensor);
+        if (a == null) {
+            tensor(tensor);
+        }
+        long n = rowSize.get(tensor);
+        if (t < 0 || t >= manifest.checkpoints()) {
+            throw new IndexOutOfBoundsException("checkpoint " + t + " outside [0, " + manifest.checkpoints() + ")");
+        }
+        if (start < 0 || start + len > n) {
+            throw new IndexOutOfBoundsException("tensor '" + tensor + "': elements [" + start + ", " + (start + len)
+                    + ") outside its " + n);
+        }
+        a.getDoubles(t * n + start, dst, off, len);
+    }
+
+    /**
+     * Reads float32 values without widening (the fast path for float32 stores); other dtypes are converted.
+     */
+    public void readFloats(String tensor, int t, long start, float[] dst, int off, int len) {
+        NpyArray a = arrays.get(tensor);
+        if (a == null) {
+            tensor(tensor);
+        }
+        long n = rowSize.get(tensor);
+        a.getFloats(t * n + start, dst, off, len);
+    }
+
+    /** The mapped {@code [T, ...]} array of one tensor. */
+    public NpyArray raw(String tensor) {
+        NpyArray a = arrays.get(tensor);
+        if (a == null) {
+            tensor(tensor);
+        }
+        return a;
+    }
+
+    @Override
+    public synchronized Table metrics() {
+        if (metrics == null) {
+            metrics = Metrics.readCsv(dir.resolve("metrics.csv"));
+        }
+        return metrics.copy();
+    }
+
+    @Override
+    public Map<String, Object> metadata() {
+        return manifest.metadata();
+    }
+
+    @Override
+    public Optional<Path> location() {
+        return Optional.of(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredTrajectory[" + dir + ", T=" + checkpointCount() + ", tensors=" + tensors().size() + ", N="
+                + parameterCount() + "]";
+    }
+}
