@@ -28,7 +28,8 @@ public final class Figures {
     public static XYChart xy(String title, String xAxis, String yAxis) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxis).yAxisTitle(yAxis)
                 .theme(Styler.ChartTheme.Matlab).build();
-        c.getStyler().setMarkerSize(0).setLegendPosition(Styler.LegendPosition.InsideNE).setPlotGridLinesVisible(true);
+        c.getStyler().setMarkerSize(0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         return c;
     }
 
