@@ -96,6 +96,84 @@ public final class StoredTrajectory implements Trajectory {
         a.getFloats(t * n + start, dst, off, len);
     }
 
+    /**
+     * Streams the N×T matrix in parameter blocks straight from the mapped tensor files: for a tile of rows
+     * it bulk-copies each checkpoint's contiguous row segment, then transposes the tile (cache-resident)
+     * into the block, so the file is read in long sequential runs and nothing is converted element by
+     * element through {@link #read}.
+     */
+    @Override
+    public Iterable<ParameterBlock> blocks(int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+        }
+        List<TensorSpec> specs = tensors();
+        int cols = checkpointCount();
+        return () -> new java.util.Iterator<>() {
+            private int tensorIdx = 0;
+            private long within = 0;
+            private long global = 0;
+
+            @Override
+            public boolean hasNext() {
+                while (tensorIdx < specs.size() && within >= specs.get(tensorIdx).size()) {
+                    tensorIdx++;
+                    within = 0;
+                }
+                return tensorIdx < specs.size() && cols > 0;
+            }
+
+            @Override
+            public ParameterBlock next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                TensorSpec s = specs.get(tensorIdx);
+                int rows = (int) Math.min(maxRows, s.size() - within);
+                double[] data = new double[Math.multiplyExact(rows, cols)];
+                fillBlock(arrays.get(s.name()), s.size(), within, rows, cols, data);
+                ParameterBlock b = new ParameterBlock(s.name(), global, within, rows, cols, data);
+                within += rows;
+                global += rows;
+                return b;
+            }
+        };
+    }
+
+    /** Copies rows [within, within+rows) of every checkpoint into {@code data[r * cols + t]}. */
+    private static void fillBlock(NpyArray a, long rowLen, long within, int rows, int cols, double[] data) {
+        int tile = Math.max(8, Math.min(rows, (1 << 15) / Math.max(1, cols)));
+        if (a.dtype() == DType.FLOAT32) {
+            float[] tmp = new float[tile * cols];
+            for (int r0 = 0; r0 < rows; r0 += tile) {
+                int tr = Math.min(tile, rows - r0);
+                for (int t = 0; t < cols; t++) {
+                    a.getFloats(t * rowLen + within + r0, tmp, t * tile, tr);
+                }
+                for (int r = 0; r < tr; r++) {
+                    int o = (r0 + r) * cols;
+                    for (int t = 0, k = r; t < cols; t++, k += tile) {
+                        data[o + t] = tmp[k];
+                    }
+                }
+            }
+        } else {
+            double[] tmp = new double[tile * cols];
+            for (int r0 = 0; r0 < rows; r0 += tile) {
+                int tr = Math.min(tile, rows - r0);
+                for (int t = 0; t < cols; t++) {
+                    a.getDoubles(t * rowLen + within + r0, tmp, t * tile, tr);
+                }
+                for (int r = 0; r < tr; r++) {
+                    int o = (r0 + r) * cols;
+                    for (int t = 0, k = r; t < cols; t++, k += tile) {
+                        data[o + t] = tmp[k];
+                    }
+                }
+            }
+        }
+    }
+
     /** The mapped {@code [T, ...]} array of one tensor. */
     public NpyArray raw(String tensor) {
         NpyArray a = arrays.get(tensor);
