@@ -150,7 +150,11 @@ public final class TorchZipReader {
                     throw new TrajectoryFormatException(file, name, "storage '" + ref.storage.key + "' missing from the zip ("
                             + prefix + "data/" + ref.storage.key + ")");
                 }
-                long want = Math.multiplyExact(ref.storage.numel, ref.storage.dtype.size());
+                if (ref.storage.numel > fileSize) {
+                    throw new TrajectoryFormatException(file, name, "storage '" + ref.storage.key + "' claims "
+                            + ref.storage.numel + " elements, impossible in a " + fileSize + "-byte file");
+                }
+                long want = ref.storage.numel * ref.storage.dtype.size();
                 if (se.getSize() >= 0 && se.getSize() < want) {
                     throw new TrajectoryFormatException(file, name, "storage '" + ref.storage.key + "' holds "
                             + se.getSize() + " bytes, " + ref.storage.numel + " elements of " + ref.storage.typeName
@@ -205,7 +209,8 @@ public final class TorchZipReader {
                 }
             }
             throw new TrajectoryFormatException(file, "no state dict found: the top-level dict (keys "
-                    + abbreviate(top.keySet().toString()) + ") holds no tensors, nor does any of " + NESTED_KEYS);
+                    + abbreviate(top.keySet().stream().map(k -> k instanceof String str ? str : Unpickler.typeName(k))
+                    .toList().toString()) + ") holds no tensors, nor does any of " + NESTED_KEYS);
         }
         throw new TrajectoryFormatException(file, "no state dict found: the checkpoint holds a "
                 + Unpickler.typeName(root) + ", not a dict of tensors (save model.state_dict(), not the model)");
