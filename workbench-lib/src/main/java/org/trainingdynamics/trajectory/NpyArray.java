@@ -19,6 +19,9 @@ public final class NpyArray {
     private final long[] shape;
     private final long size;
     private final List<ByteBuffer> regions;
+    /** Typed views of the regions (absolute bulk gets need no per-call slicing); null for other dtypes. */
+    private final List<java.nio.FloatBuffer> floatViews;
+    private final List<java.nio.DoubleBuffer> doubleViews;
 
     NpyArray(DType dtype, long[] shape, List<ByteBuffer> regions) {
         this.dtype = dtype;
@@ -29,6 +32,8 @@ public final class NpyArray {
         }
         this.size = n;
         this.regions = regions.stream().map(b -> b.duplicate().order(ByteOrder.LITTLE_ENDIAN)).toList();
+        this.floatViews = dtype == DType.FLOAT32 ? this.regions.stream().map(b -> b.asFloatBuffer()).toList() : null;
+        this.doubleViews = dtype == DType.FLOAT64 ? this.regions.stream().map(b -> b.asDoubleBuffer()).toList() : null;
     }
 
     /**
@@ -154,8 +159,17 @@ public final class NpyArray {
     public void getDoubles(long start, double[] dst, int off, int len) {
         checkRange(start, len);
         if (dtype == DType.FLOAT64) {
-            forEachSpan(start, len, (buf, pos, from, n) -> buf.slice(pos, n * 8).order(ByteOrder.LITTLE_ENDIAN)
-                    .asDoubleBuffer().get(dst, off + from, n));
+            int perRegion = REGION / 8;
+            int done = 0;
+            while (done < len) {
+                long e = start + done;
+                int ri = (int) (e / perRegion);
+                int p = (int) (e % perRegion);
+                java.nio.DoubleBuffer v = doubleViews.get(ri);
+                int n = Math.min(len - done, v.capacity() - p);
+                v.get(p, dst, off + done, n);
+                done += n;
+            }
         } else if (dtype == DType.FLOAT32) {
             float[] tmp = new float[Math.min(len, 1 << 16)];
             for (int done = 0; done < len; ) {
@@ -177,8 +191,17 @@ public final class NpyArray {
     public void getFloats(long start, float[] dst, int off, int len) {
         checkRange(start, len);
         if (dtype == DType.FLOAT32) {
-            forEachSpan(start, len, (buf, pos, from, n) -> buf.slice(pos, n * 4).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(dst, off + from, n));
+            int perRegion = REGION / 4;
+            int done = 0;
+            while (done < len) {
+                long e = start + done;
+                int ri = (int) (e / perRegion);
+                int p = (int) (e % perRegion);
+                java.nio.FloatBuffer v = floatViews.get(ri);
+                int n = Math.min(len - done, v.capacity() - p);
+                v.get(p, dst, off + done, n);
+                done += n;
+            }
         } else {
             for (int i = 0; i < len; i++) {
                 dst[off + i] = (float) getDouble(start + i);

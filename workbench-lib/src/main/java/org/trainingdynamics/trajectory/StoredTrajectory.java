@@ -140,33 +140,38 @@ public final class StoredTrajectory implements Trajectory {
         };
     }
 
-    /** Copies rows [within, within+rows) of every checkpoint into {@code data[r * cols + t]}. */
+    /**
+     * Copies rows [within, within+rows) of every checkpoint into {@code data[r * cols + t]}. A tile of rows is
+     * bulk-copied checkpoint by checkpoint into a small buffer whose row pitch is padded off powers of two
+     * (a 2^k pitch makes the strided transpose reads collide in the same L1 cache sets), then transposed.
+     */
     private static void fillBlock(NpyArray a, long rowLen, long within, int rows, int cols, double[] data) {
-        int tile = Math.max(8, Math.min(rows, (1 << 15) / Math.max(1, cols)));
+        int tile = Math.max(16, Math.min(rows, (1 << 15) / Math.max(1, cols)));
+        int pitch = tile + 16;
         if (a.dtype() == DType.FLOAT32) {
-            float[] tmp = new float[tile * cols];
+            float[] tmp = new float[pitch * cols];
             for (int r0 = 0; r0 < rows; r0 += tile) {
                 int tr = Math.min(tile, rows - r0);
                 for (int t = 0; t < cols; t++) {
-                    a.getFloats(t * rowLen + within + r0, tmp, t * tile, tr);
+                    a.getFloats(t * rowLen + within + r0, tmp, t * pitch, tr);
                 }
                 for (int r = 0; r < tr; r++) {
                     int o = (r0 + r) * cols;
-                    for (int t = 0, k = r; t < cols; t++, k += tile) {
+                    for (int t = 0, k = r; t < cols; t++, k += pitch) {
                         data[o + t] = tmp[k];
                     }
                 }
             }
         } else {
-            double[] tmp = new double[tile * cols];
+            double[] tmp = new double[pitch * cols];
             for (int r0 = 0; r0 < rows; r0 += tile) {
                 int tr = Math.min(tile, rows - r0);
                 for (int t = 0; t < cols; t++) {
-                    a.getDoubles(t * rowLen + within + r0, tmp, t * tile, tr);
+                    a.getDoubles(t * rowLen + within + r0, tmp, t * pitch, tr);
                 }
                 for (int r = 0; r < tr; r++) {
                     int o = (r0 + r) * cols;
-                    for (int t = 0, k = r; t < cols; t++, k += tile) {
+                    for (int t = 0, k = r; t < cols; t++, k += pitch) {
                         data[o + t] = tmp[k];
                     }
                 }
