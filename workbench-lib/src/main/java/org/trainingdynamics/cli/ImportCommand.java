@@ -19,10 +19,10 @@ import picocli.CommandLine.Parameters;
  * See {@link Importer} and docs/trajectories.md.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Convert checkpoints into a native trajectory store (trajectory.json + params/*.npy + metrics.csv).",
-            "Sources: a folder of per-checkpoint .npz/.npy files, .safetensors files, a Hugging Face Trainer output",
-            "folder (checkpoint-<step>/), or PyTorch zip checkpoints (.pt/.pth/.bin). Checkpoints are ordered by the",
-            "step number in their names."})
+        description = "Convert checkpoints into a native trajectory store (trajectory.json + params/*.npy + "
+                + "metrics.csv). Sources: a folder of per-checkpoint .npz/.npy files, .safetensors files, a Hugging "
+                + "Face Trainer output folder (checkpoint-<step>/), or PyTorch zip checkpoints (.pt/.pth/.bin). "
+                + "Checkpoints are ordered by the step number in their names.")
 public final class ImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<source>", description = "checkpoint folder or file")
