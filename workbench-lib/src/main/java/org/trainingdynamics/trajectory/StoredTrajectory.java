@@ -74,14 +74,18 @@ public final class StoredTrajectory implements Trajectory {
             tensor(tensor);
         }
         long n = rowSize.get(tensor);
+        checkRead(tensor, t, start, len, n);
+        a.getDoubles(t * n + start, dst, off, len);
+    }
+
+    private void checkRead(String tensor, int t, long start, int len, long n) {
         if (t < 0 || t >= manifest.checkpoints()) {
             throw new IndexOutOfBoundsException("checkpoint " + t + " outside [0, " + manifest.checkpoints() + ")");
         }
-        if (start < 0 || start + len > n) {
+        if (start < 0 || len < 0 || start + len > n) {
             throw new IndexOutOfBoundsException("tensor '" + tensor + "': elements [" + start + ", " + (start + len)
                     + ") outside its " + n);
         }
-        a.getDoubles(t * n + start, dst, off, len);
     }
 
     /**
@@ -93,6 +97,7 @@ public final class StoredTrajectory implements Trajectory {
             tensor(tensor);
         }
         long n = rowSize.get(tensor);
+        checkRead(tensor, t, start, len, n);
         a.getFloats(t * n + start, dst, off, len);
     }
 
