@@ -109,10 +109,14 @@ public final class StoredTrajectory implements Trajectory {
      */
     @Override
     public Iterable<ParameterBlock> blocks(int maxRows) {
+        return blocks(tensors(), maxRows);
+    }
+
+    /** Fast blocks over a subset of this store's tensors (used by tensor-subset views). */
+    Iterable<ParameterBlock> blocks(List<TensorSpec> specs, int maxRows) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
         }
-        List<TensorSpec> specs = tensors();
         int cols = checkpointCount();
         return () -> new java.util.Iterator<>() {
             private int tensorIdx = 0;

@@ -42,21 +42,27 @@ class StoreNumpyTest {
             assertThat(s.steps()).containsExactly(mem.steps());
             assertThat(s.epochs()).containsExactly(mem.epochs());
             assertThat(s.metadata()).containsEntry("seed", 42);
-            for (TensorSpec spec : mem.tensors()) {
+            List<String> files = mem.tensors().stream()
+                    .map(spec -> dir.resolve(Manifest.read(dir).files().get(s.tensorNames().indexOf(spec.name()))).toString())
+                    .toList();
+            String py = PythonSupport.runCode("import numpy as np, sys\n"
+                    + "for f in sys.argv[1:]:\n"
+                    + "    a = np.load(f, mmap_mode='r')\n"
+                    + "    assert isinstance(a, np.memmap), type(a)\n"
+                    + "    print(a.dtype.str, ','.join(map(str, a.shape)))\n"
+                    + "    print(' '.join(repr(float(x)) for x in np.asarray(a, dtype=np.float64).ravel()))",
+                    files.toArray(String[]::new));
+            String[] lines = py.trim().split("\n");
+            assertThat(lines).hasSize(2 * files.size());
+            for (int j = 0; j < mem.tensors().size(); j++) {
+                TensorSpec spec = mem.tensors().get(j);
                 assertThat(s.tensor(spec.name()).shape()).isEqualTo(spec.shape());
-                String py = PythonSupport.runCode("import numpy as np, sys\n"
-                        + "a = np.load(sys.argv[1], mmap_mode='r')\n"
-                        + "assert isinstance(a, np.memmap), type(a)\n"
-                        + "print(a.dtype.str, ','.join(map(str, a.shape)))\n"
-                        + "print(' '.join(repr(float(x)) for x in np.asarray(a, dtype=np.float64).ravel()))",
-                        dir.resolve(Manifest.read(dir).files().get(s.tensorNames().indexOf(spec.name()))).toString());
-                String[] lines = py.trim().split("\n");
                 StringBuilder shape = new StringBuilder().append(t);
                 for (long x : spec.shape()) {
                     shape.append(',').append(x);
                 }
-                assertThat(lines[0]).isEqualTo(d.numpyDescr() + " " + shape);
-                String[] vals = lines[1].trim().split(" ");
+                assertThat(lines[2 * j]).isEqualTo(d.numpyDescr() + " " + shape);
+                String[] vals = lines[2 * j + 1].trim().split(" ");
                 int n = (int) spec.size();
                 assertThat(vals).hasSize(t * n);
                 for (int k = 0; k < t; k++) {
@@ -69,14 +75,23 @@ class StoreNumpyTest {
                     }
                 }
             }
-            // blocks agree with per-checkpoint reads
-            for (ParameterBlock pb : s.blocks(5)) {
-                for (int r = 0; r < pb.rows(); r++) {
-                    for (int k = 0; k < t; k++) {
-                        assertThat(pb.get(r, k)).isEqualTo(s.values(pb.tensor(), k)[(int) pb.tensorOffset() + r]);
+            // blocks (of the store, of a tensor-subset view, of a checkpoint window) agree with per-checkpoint reads
+            for (Trajectory view : List.of(s, s.select("fc.*", "scalar"), s.window(1, 5, 2))) {
+                long global = 0;
+                for (ParameterBlock pb : view.blocks(5)) {
+                    assertThat(pb.offset()).isEqualTo(global);
+                    assertThat(pb.offset()).isEqualTo(view.offsetOf(pb.tensor()) + pb.tensorOffset());
+                    assertThat(pb.cols()).isEqualTo(view.checkpointCount());
+                    global += pb.rows();
+                    for (int r = 0; r < pb.rows(); r++) {
+                        for (int k = 0; k < pb.cols(); k++) {
+                            assertThat(pb.get(r, k)).isEqualTo(view.values(pb.tensor(), k)[(int) pb.tensorOffset() + r]);
+                        }
                     }
                 }
+                assertThat(global).isEqualTo(view.parameterCount());
             }
+            assertThat(s.window(1, 5, 2).values("fc.bias", 1)).containsExactly(s.values("fc.bias", 3));
         }
     }
 }
