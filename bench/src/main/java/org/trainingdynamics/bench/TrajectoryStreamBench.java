@@ -72,6 +72,7 @@ public final class TrajectoryStreamBench {
             double bestRead = 0;
             double bestBlocks = 0;
             double bestSegs = 0;
+            double bestFresh = 0;
             for (int rep = 0; rep < 6; rep++) {
                 long t0 = System.nanoTime();
                 sink += mappedCopy(s, specs);
@@ -85,6 +86,9 @@ public final class TrajectoryStreamBench {
                 }
                 double blocks = bytes / ((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
+                sink += freshCopy(s, specs, t, maxRows);
+                double fresh = bytes / ((System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
                 sink += columnBlocks(s, specs, t, maxRows);
                 double segs = bytes / ((System.nanoTime() - t0) / 1e9);
                 if (rep > 0) { // first round warms caches and JIT
@@ -92,16 +96,19 @@ public final class TrajectoryStreamBench {
                     bestRead = Math.max(bestRead, read);
                     bestBlocks = Math.max(bestBlocks, blocks);
                     bestSegs = Math.max(bestSegs, segs);
+                    bestFresh = Math.max(bestFresh, fresh);
                 }
-                System.out.printf("  round %d: mapped memcpy %.2f GB/s, sequential read %.2f GB/s, blocks %.2f GB/s, "
-                        + "column blocks (float32, T-major) %.2f GB/s%n", rep, map / 1e9, read / 1e9, blocks / 1e9, segs / 1e9);
+                System.out.printf("  round %d: mapped memcpy %.2f, sequential read %.2f, copy into fresh block arrays %.2f, "
+                        + "blocks %.2f, column blocks (float32, T-major) %.2f GB/s%n", rep, map / 1e9, read / 1e9, fresh / 1e9,
+                        blocks / 1e9, segs / 1e9);
             }
             System.out.printf("best: sequential read %.2f GB/s, mapped memcpy %.2f GB/s, blocks(%d) %.2f GB/s, "
                     + "column blocks %.2f GB/s%n", bestRead / 1e9, bestMap / 1e9, maxRows, bestBlocks / 1e9, bestSegs / 1e9);
             System.out.printf("RATIO column blocks / sequential read = %.2f (target >= 0.7); / mapped memcpy = %.2f%n",
                     bestSegs / bestRead, bestSegs / bestMap);
-            System.out.printf("RATIO blocks() [rows x T doubles] / sequential read = %.2f; / mapped memcpy = %.2f   [sink %.1f]%n",
-                    bestBlocks / bestRead, bestBlocks / bestMap, sink);
+            System.out.printf("RATIO blocks() [rows x T doubles] / sequential read = %.2f; / mapped memcpy = %.2f; "
+                    + "/ copy into fresh block arrays (%.2f GB/s) = %.2f   [sink %.1f]%n",
+                    bestBlocks / bestRead, bestBlocks / bestMap, bestFresh / 1e9, bestBlocks / bestFresh, sink);
         } finally {
             Trajectories.deleteTree(dir);
         }
@@ -123,6 +130,25 @@ public final class TrajectoryStreamBench {
                     s.readFloats(spec.name(), c, start, block, c * rows, rows);
                 }
                 sink += block[t * rows - 1];
+            }
+        }
+        return sink;
+    }
+
+    /**
+     * The same bytes copied block by block into freshly allocated heap arrays of one block's size (float32,
+     * file order): the memory traffic of delivering each block as a new array, without transposition.
+     */
+    private static double freshCopy(StoredTrajectory s, List<TensorSpec> specs, int t, int maxRows) {
+        double sink = 0;
+        for (TensorSpec spec : specs) {
+            var a = s.raw(spec.name());
+            int chunk = maxRows * t;
+            for (long off = 0; off < a.size(); off += chunk) {
+                int n = (int) Math.min(chunk, a.size() - off);
+                float[] fresh = new float[n];
+                a.getFloats(off, fresh, 0, n);
+                sink += fresh[n - 1];
             }
         }
         return sink;
