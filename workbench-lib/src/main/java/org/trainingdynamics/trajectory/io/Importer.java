@@ -329,7 +329,11 @@ public final class Importer {
                 try {
                     rec.append(cp.step(), cp.epoch(), row);
                 } catch (IllegalArgumentException ex) {
-                    throw new TrajectoryFormatException(cp.location(), ex.getMessage());
+                    String msg = ex.getMessage();
+                    if (msg != null && msg.contains("NaN/Inf")) {
+                        msg += "; the import command takes --nonfinite allow";
+                    }
+                    throw new TrajectoryFormatException(cp.location(), msg);
                 }
                 for (Path file : cp.files()) {
                     bytesRead += size(file);
