@@ -46,7 +46,9 @@ public final class ImportBench {
             double bestCopy = 0;
             double bestCopySync = 0;
             double bestImport = 0;
-            for (int rep = 0; rep < 4; rep++) {
+            List<Double> perCopy = new ArrayList<>();
+            List<Double> perCopySync = new ArrayList<>();
+            for (int rep = 0; rep < 6; rep++) {
                 long t0 = System.nanoTime();
                 copy(src, root.resolve("copy"), false);
                 double cp = total / ((System.nanoTime() - t0) / 1e9);
@@ -63,6 +65,8 @@ public final class ImportBench {
                     throw new IllegalStateException("import wrote " + s);
                 }
                 if (rep > 0) {
+                    perCopy.add(im / cp);
+                    perCopySync.add(im / cps2);
                     bestCopy = Math.max(bestCopy, cp);
                     bestCopySync = Math.max(bestCopySync, cps2);
                     bestImport = Math.max(bestImport, im);
@@ -72,6 +76,10 @@ public final class ImportBench {
             }
             System.out.printf("best: copy %.2f GB/s, copy+fsync %.2f GB/s, import %.2f GB/s%n", bestCopy / 1e9,
                     bestCopySync / 1e9, bestImport / 1e9);
+            java.util.Collections.sort(perCopy);
+            java.util.Collections.sort(perCopySync);
+            System.out.printf("MEDIAN of per-round ratios: import / copy = %.2f, import / (copy+fsync) = %.2f%n",
+                    perCopy.get(perCopy.size() / 2), perCopySync.get(perCopySync.size() / 2));
             System.out.printf("RATIO import / copy = %.2f, import / (copy+fsync) = %.2f (target >= 0.5)%n",
                     bestImport / bestCopy, bestImport / bestCopySync);
         } finally {

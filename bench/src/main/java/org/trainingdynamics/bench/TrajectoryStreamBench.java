@@ -73,7 +73,10 @@ public final class TrajectoryStreamBench {
             double bestBlocks = 0;
             double bestSegs = 0;
             double bestFresh = 0;
-            for (int rep = 0; rep < 6; rep++) {
+            List<Double> segsPerRead = new ArrayList<>();
+            List<Double> blocksPerRead = new ArrayList<>();
+            List<Double> blocksPerFresh = new ArrayList<>();
+            for (int rep = 0; rep < 8; rep++) {
                 long t0 = System.nanoTime();
                 sink += mappedCopy(s, specs);
                 double map = bytes / ((System.nanoTime() - t0) / 1e9);
@@ -92,6 +95,9 @@ public final class TrajectoryStreamBench {
                 sink += columnBlocks(s, specs, t, maxRows);
                 double segs = bytes / ((System.nanoTime() - t0) / 1e9);
                 if (rep > 0) { // first round warms caches and JIT
+                    segsPerRead.add(segs / read);
+                    blocksPerRead.add(blocks / read);
+                    blocksPerFresh.add(blocks / fresh);
                     bestMap = Math.max(bestMap, map);
                     bestRead = Math.max(bestRead, read);
                     bestBlocks = Math.max(bestBlocks, blocks);
@@ -104,6 +110,9 @@ public final class TrajectoryStreamBench {
             }
             System.out.printf("best: sequential read %.2f GB/s, mapped memcpy %.2f GB/s, blocks(%d) %.2f GB/s, "
                     + "column blocks %.2f GB/s%n", bestRead / 1e9, bestMap / 1e9, maxRows, bestBlocks / 1e9, bestSegs / 1e9);
+            System.out.printf("MEDIAN of per-round ratios: column blocks / sequential read = %.2f, blocks() / sequential read "
+                    + "= %.2f, blocks() / copy into fresh block arrays = %.2f%n", median(segsPerRead), median(blocksPerRead),
+                    median(blocksPerFresh));
             System.out.printf("RATIO column blocks / sequential read = %.2f (target >= 0.7); / mapped memcpy = %.2f%n",
                     bestSegs / bestRead, bestSegs / bestMap);
             System.out.printf("RATIO blocks() [rows x T doubles] / sequential read = %.2f; / mapped memcpy = %.2f; "
@@ -133,6 +142,13 @@ public final class TrajectoryStreamBench {
             }
         }
         return sink;
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /**
