@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Training Dynamics Workbench: import trajectories, train small models, run analyses.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ImportCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 
@@ -21,6 +22,11 @@ public final class WorkbenchCli implements Runnable {
 
     /** Runs the CLI; bad input surfaces as one readable line, not a stack trace. */
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (exit codes and error handling as documented above). */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new WorkbenchCli());
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
             cmd.getErr().println("error: " + ex.getMessage());
@@ -30,6 +36,6 @@ public final class WorkbenchCli implements Runnable {
             return ex instanceof IllegalArgumentException
                     || ex instanceof org.trainingdynamics.trajectory.TrajectoryFormatException ? 2 : 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

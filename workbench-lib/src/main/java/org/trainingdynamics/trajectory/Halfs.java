@@ -29,39 +29,4 @@ final class Halfs {
     static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
-
-    /** Rounds a float to the nearest binary16 (round-to-nearest-even), for writing float16 files. */
-    static short floatToHalf(float f) {
-        int x = Float.floatToRawIntBits(f);
-        int sign = (x >>> 16) & 0x8000;
-        int exp = (x >>> 23) & 0xff;
-        int mant = x & 0x7fffff;
-        if (exp == 0xff) {
-            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
-        }
-        int e = exp - 127 + 15;
-        if (e >= 0x1f) {
-            return (short) (sign | 0x7c00);
-        }
-        if (e <= 0) {
-            if (e < -10) {
-                return (short) sign;
-            }
-            mant |= 0x800000;
-            int shift = 14 - e;
-            int half = mant >>> shift;
-            int rem = mant & ((1 << shift) - 1);
-            int mid = 1 << (shift - 1);
-            if (rem > mid || (rem == mid && (half & 1) != 0)) {
-                half++;
-            }
-            return (short) (sign | half);
-        }
-        int half = (e << 10) | (mant >>> 13);
-        int rem = mant & 0x1fff;
-        if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
-            half++;
-        }
-        return (short) (sign | half);
-    }
 }

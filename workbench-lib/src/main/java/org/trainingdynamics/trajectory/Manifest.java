@@ -122,7 +122,7 @@ record Manifest(int checkpoints, long[] steps, double[] epochs, List<TensorSpec>
                 throw new TrajectoryFormatException(file, name, e.getMessage());
             }
             String f = o.path("file").asText("");
-            if (f.isEmpty() || f.contains("..")) {
+            if (f.isEmpty() || f.contains("..") || f.startsWith("/") || f.contains("\\") || f.contains(":")) {
                 throw new TrajectoryFormatException(file, name, "bad file entry '" + f + "'");
             }
             specs.add(new TensorSpec(name, shape, dtype));

@@ -19,6 +19,9 @@ public final class NpyArray {
     private final long[] shape;
     private final long size;
     private final List<ByteBuffer> regions;
+    /** Typed views of the regions (absolute bulk gets need no per-call slicing); null for other dtypes. */
+    private final List<java.nio.FloatBuffer> floatViews;
+    private final List<java.nio.DoubleBuffer> doubleViews;
 
     NpyArray(DType dtype, long[] shape, List<ByteBuffer> regions) {
         this.dtype = dtype;
@@ -29,6 +32,29 @@ public final class NpyArray {
         }
         this.size = n;
         this.regions = regions.stream().map(b -> b.duplicate().order(ByteOrder.LITTLE_ENDIAN)).toList();
+        this.floatViews = dtype == DType.FLOAT32 ? this.regions.stream().map(b -> b.asFloatBuffer()).toList() : null;
+        this.doubleViews = dtype == DType.FLOAT64 ? this.regions.stream().map(b -> b.asDoubleBuffer()).toList() : null;
+    }
+
+    /**
+     * Wraps little-endian C-order element bytes (heap, direct or memory-mapped) without copying. Used by the
+     * importers to expose tensors of foreign files (safetensors, PyTorch storages) through one type.
+     *
+     * @throws IllegalArgumentException when the buffer does not hold exactly the elements of the shape
+     */
+    public static NpyArray wrap(DType dtype, long[] shape, ByteBuffer data) {
+        long n = 1;
+        for (long s : shape) {
+            if (s < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, s);
+        }
+        if (Math.multiplyExact(n, dtype.size()) != data.remaining()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype.manifestName() + " needs "
+                    + n * dtype.size() + " bytes, buffer has " + data.remaining());
+        }
+        return new NpyArray(dtype, shape, List.of(data.slice()));
     }
 
     /** Wraps a float64 array of the given shape (C order). */
@@ -133,8 +159,17 @@ public final class NpyArray {
     public void getDoubles(long start, double[] dst, int off, int len) {
         checkRange(start, len);
         if (dtype == DType.FLOAT64) {
-            forEachSpan(start, len, (buf, pos, from, n) -> buf.slice(pos, n * 8).order(ByteOrder.LITTLE_ENDIAN)
-                    .asDoubleBuffer().get(dst, off + from, n));
+            int perRegion = REGION / 8;
+            int done = 0;
+            while (done < len) {
+                long e = start + done;
+                int ri = (int) (e / perRegion);
+                int p = (int) (e % perRegion);
+                java.nio.DoubleBuffer v = doubleViews.get(ri);
+                int n = Math.min(len - done, v.capacity() - p);
+                v.get(p, dst, off + done, n);
+                done += n;
+            }
         } else if (dtype == DType.FLOAT32) {
             float[] tmp = new float[Math.min(len, 1 << 16)];
             for (int done = 0; done < len; ) {
@@ -156,8 +191,17 @@ public final class NpyArray {
     public void getFloats(long start, float[] dst, int off, int len) {
         checkRange(start, len);
         if (dtype == DType.FLOAT32) {
-            forEachSpan(start, len, (buf, pos, from, n) -> buf.slice(pos, n * 4).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(dst, off + from, n));
+            int perRegion = REGION / 4;
+            int done = 0;
+            while (done < len) {
+                long e = start + done;
+                int ri = (int) (e / perRegion);
+                int p = (int) (e % perRegion);
+                java.nio.FloatBuffer v = floatViews.get(ri);
+                int n = Math.min(len - done, v.capacity() - p);
+                v.get(p, dst, off + done, n);
+                done += n;
+            }
         } else {
             for (int i = 0; i < len; i++) {
                 dst[off + i] = (float) getDouble(start + i);
@@ -233,6 +277,43 @@ public final class NpyArray {
             byteStart += n;
             remaining -= n;
         }
+    }
+
+    /**
+     * The raw little-endian bytes of all elements as one buffer (a view, no copy) when they lie in a single
+     * region, else null.
+     */
+    ByteBuffer contiguousBytes() {
+        if (regions.size() != 1) {
+            return null;
+        }
+        ByteBuffer r = regions.get(0);
+        return r.slice(0, Math.toIntExact(size * dtype.size())).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Count of NaN and infinite elements (0 for integer types). */
+    public long countNonFinite() {
+        if (!dtype.isFloating()) {
+            return 0;
+        }
+        long bad = 0;
+        if (dtype == DType.FLOAT32) {
+            int[] tmp = new int[(int) Math.min(size, 1 << 14)];
+            for (long s = 0; s < size; s += tmp.length) {
+                int n = (int) Math.min(tmp.length, size - s);
+                long st = s;
+                forEachSpan(st, n, (buf, pos, from, k) -> buf.slice(pos, k * 4).order(ByteOrder.LITTLE_ENDIAN)
+                        .asIntBuffer().get(tmp, from, k));
+                for (int i = 0; i < n; i++) {
+                    bad += (tmp[i] & 0x7f800000) == 0x7f800000 ? 1 : 0;
+                }
+            }
+            return bad;
+        }
+        for (long i = 0; i < size; i++) {
+            bad += Double.isFinite(getDouble(i)) ? 0 : 1;
+        }
+        return bad;
     }
 
     private long regionLong(long index) {

@@ -74,14 +74,18 @@ public final class StoredTrajectory implements Trajectory {
             tensor(tensor);
         }
         long n = rowSize.get(tensor);
+        checkRead(tensor, t, start, len, n);
+        a.getDoubles(t * n + start, dst, off, len);
+    }
+
+    private void checkRead(String tensor, int t, long start, int len, long n) {
         if (t < 0 || t >= manifest.checkpoints()) {
             throw new IndexOutOfBoundsException("checkpoint " + t + " outside [0, " + manifest.checkpoints() + ")");
         }
-        if (start < 0 || start + len > n) {
+        if (start < 0 || len < 0 || start + len > n) {
             throw new IndexOutOfBoundsException("tensor '" + tensor + "': elements [" + start + ", " + (start + len)
                     + ") outside its " + n);
         }
-        a.getDoubles(t * n + start, dst, off, len);
     }
 
     /**
@@ -93,7 +97,95 @@ public final class StoredTrajectory implements Trajectory {
             tensor(tensor);
         }
         long n = rowSize.get(tensor);
+        checkRead(tensor, t, start, len, n);
         a.getFloats(t * n + start, dst, off, len);
+    }
+
+    /**
+     * Streams the N×T matrix in parameter blocks straight from the mapped tensor files: for a tile of rows
+     * it bulk-copies each checkpoint's contiguous row segment, then transposes the tile (cache-resident)
+     * into the block, so the file is read in long sequential runs and nothing is converted element by
+     * element through {@link #read}.
+     */
+    @Override
+    public Iterable<ParameterBlock> blocks(int maxRows) {
+        return blocks(tensors(), maxRows);
+    }
+
+    /** Fast blocks over a subset of this store's tensors (used by tensor-subset views). */
+    Iterable<ParameterBlock> blocks(List<TensorSpec> specs, int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+        }
+        int cols = checkpointCount();
+        return () -> new java.util.Iterator<>() {
+            private int tensorIdx = 0;
+            private long within = 0;
+            private long global = 0;
+
+            @Override
+            public boolean hasNext() {
+                while (tensorIdx < specs.size() && within >= specs.get(tensorIdx).size()) {
+                    tensorIdx++;
+                    within = 0;
+                }
+                return tensorIdx < specs.size() && cols > 0;
+            }
+
+            @Override
+            public ParameterBlock next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                TensorSpec s = specs.get(tensorIdx);
+                int rows = (int) Math.min(maxRows, s.size() - within);
+                double[] data = new double[Math.multiplyExact(rows, cols)];
+                fillBlock(arrays.get(s.name()), s.size(), within, rows, cols, data);
+                ParameterBlock b = new ParameterBlock(s.name(), global, within, rows, cols, data);
+                within += rows;
+                global += rows;
+                return b;
+            }
+        };
+    }
+
+    /**
+     * Copies rows [within, within+rows) of every checkpoint into {@code data[r * cols + t]}. A tile of rows is
+     * bulk-copied checkpoint by checkpoint into a small buffer whose row pitch is padded off powers of two
+     * (a 2^k pitch makes the strided transpose reads collide in the same L1 cache sets), then transposed.
+     */
+    private static void fillBlock(NpyArray a, long rowLen, long within, int rows, int cols, double[] data) {
+        int tile = Math.max(16, Math.min(rows, (1 << 15) / Math.max(1, cols)));
+        int pitch = tile + 16;
+        if (a.dtype() == DType.FLOAT32) {
+            float[] tmp = new float[pitch * cols];
+            for (int r0 = 0; r0 < rows; r0 += tile) {
+                int tr = Math.min(tile, rows - r0);
+                for (int t = 0; t < cols; t++) {
+                    a.getFloats(t * rowLen + within + r0, tmp, t * pitch, tr);
+                }
+                for (int r = 0; r < tr; r++) {
+                    int o = (r0 + r) * cols;
+                    for (int t = 0, k = r; t < cols; t++, k += pitch) {
+                        data[o + t] = tmp[k];
+                    }
+                }
+            }
+        } else {
+            double[] tmp = new double[pitch * cols];
+            for (int r0 = 0; r0 < rows; r0 += tile) {
+                int tr = Math.min(tile, rows - r0);
+                for (int t = 0; t < cols; t++) {
+                    a.getDoubles(t * rowLen + within + r0, tmp, t * pitch, tr);
+                }
+                for (int r = 0; r < tr; r++) {
+                    int o = (r0 + r) * cols;
+                    for (int t = 0, k = r; t < cols; t++, k += pitch) {
+                        data[o + t] = tmp[k];
+                    }
+                }
+            }
+        }
     }
 
     /** The mapped {@code [T, ...]} array of one tensor. */

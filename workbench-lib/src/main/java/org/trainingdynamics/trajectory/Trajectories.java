@@ -98,13 +98,23 @@ public final class Trajectories {
         }
     }
 
-    /** Swaps a finished folder into place, keeping the old one until the new one is there. */
+    /**
+     * Swaps a finished folder into place, keeping the old one until the new one is there. Two renames: the
+     * old store is renamed aside, the new one renamed in (the old one is put back if that fails), then the
+     * old one is deleted. Between the renames (microseconds) the target name is briefly absent; a crash in
+     * that window leaves both complete stores on disk, the old one as {@code .<name>.old-<n>}.
+     */
     public static void replaceDir(Path finished, Path target) {
         try {
             if (Files.exists(target)) {
                 Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
                 Files.move(target, old);
-                Files.move(finished, target);
+                try {
+                    Files.move(finished, target);
+                } catch (IOException e) {
+                    Files.move(old, target); // put the previous store back
+                    throw e;
+                }
                 deleteTree(old);
             } else {
                 Files.move(finished, target);

@@ -160,8 +160,8 @@ public final class TrajectoryRecorder implements AutoCloseable {
     }
 
     /**
-     * Appends one checkpoint. {@code values} maps every tensor name to a {@code double[]}, {@code float[]}
-     * or {@link INDArray} with the tensor's number of elements (row-major).
+     * Appends one checkpoint. {@code values} maps every tensor name to a {@code double[]}, {@code float[]},
+     * {@link NpyArray} or {@link INDArray} with the tensor's number of elements (row-major).
      */
     public void append(long step, double epoch, Map<String, ?> values) {
         ensureOpen();
@@ -265,6 +265,9 @@ public final class TrajectoryRecorder implements AutoCloseable {
     }
 
     private ByteBuffer encodeRow(TensorSpec s, Object v, long step) {
+        if (v instanceof NpyArray a) {
+            return encodeArray(s, a, step);
+        }
         int n = Math.toIntExact(s.size());
         ByteBuffer b = ByteBuffer.allocate(n * s.dtype().size()).order(ByteOrder.LITTLE_ENDIAN);
         boolean f32 = s.dtype() == DType.FLOAT32;
@@ -302,9 +305,52 @@ public final class TrajectoryRecorder implements AutoCloseable {
                 }
             }
         } else {
-            throw new IllegalArgumentException("tensor '" + s.name() + "': expected double[], float[] or INDArray, got "
+            throw new IllegalArgumentException("tensor '" + s.name() + "': expected double[], float[], NpyArray or INDArray, got "
                     + v.getClass().getSimpleName());
         }
+        checkNonFinite(s, bad, step);
+        b.flip();
+        return b;
+    }
+
+    /**
+     * Encodes an {@link NpyArray} row: when its element type is the stored type the bytes are written as they
+     * are (no copy for a single-region array, e.g. a memory-mapped safetensors tensor); otherwise the values
+     * are converted (half and bfloat16 widen exactly to float32).
+     */
+    private ByteBuffer encodeArray(TensorSpec s, NpyArray a, long step) {
+        checkLength(s, a.size(), step);
+        checkNonFinite(s, a.countNonFinite(), step);
+        if (a.dtype() == s.dtype()) {
+            ByteBuffer raw = a.contiguousBytes();
+            if (raw != null) {
+                return raw;
+            }
+        }
+        int n = Math.toIntExact(s.size());
+        ByteBuffer b = ByteBuffer.allocate(n * s.dtype().size()).order(ByteOrder.LITTLE_ENDIAN);
+        int chunk = 1 << 14;
+        if (s.dtype() == DType.FLOAT32) {
+            float[] tmp = new float[Math.min(n, chunk)];
+            java.nio.FloatBuffer fb = b.asFloatBuffer();
+            for (int done = 0; done < n; done += tmp.length) {
+                int k = Math.min(tmp.length, n - done);
+                a.getFloats(done, tmp, 0, k);
+                fb.put(tmp, 0, k);
+            }
+        } else {
+            double[] tmp = new double[Math.min(n, chunk)];
+            java.nio.DoubleBuffer db = b.asDoubleBuffer();
+            for (int done = 0; done < n; done += tmp.length) {
+                int k = Math.min(tmp.length, n - done);
+                a.getDoubles(done, tmp, 0, k);
+                db.put(tmp, 0, k);
+            }
+        }
+        return b;
+    }
+
+    private void checkNonFinite(TensorSpec s, long bad, long step) {
         if (bad > 0) {
             if (policy == NonFinitePolicy.REJECT) {
                 throw new IllegalArgumentException("tensor '" + s.name() + "' at step " + step + " has " + bad
@@ -312,8 +358,6 @@ public final class TrajectoryRecorder implements AutoCloseable {
             }
             nonFinite.merge(s.name(), bad, Long::sum);
         }
-        b.flip();
-        return b;
     }
 
     private static void checkLength(TensorSpec s, long len, long step) {

@@ -63,6 +63,15 @@ final class TrajectoryView implements Trajectory {
         base.read(tensor, index == null ? t : index[t], start, dst, off, len);
     }
 
+    /** Tensor subsets of a stored trajectory stream through its fast block path; other views read per checkpoint. */
+    @Override
+    public Iterable<ParameterBlock> blocks(int maxRows) {
+        if (index == null && base instanceof StoredTrajectory s) {
+            return s.blocks(tensors, maxRows);
+        }
+        return Trajectory.super.blocks(maxRows);
+    }
+
     @Override
     public Table metrics() {
         return base.metrics();
