@@ -31,6 +31,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            publicReadable(tmp, false);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(ch);
                 ch.force(true);
@@ -60,6 +61,20 @@ public final class AtomicFiles {
                 ch.write(b);
             }
         });
+    }
+
+    /**
+     * Gives a temporary file or folder the permissions an ordinary one would have (rw-r--r--, rwxr-xr-x):
+     * {@code createTempFile}/{@code createTempDirectory} make them owner-only, which would leak into the
+     * stores and results that replace their targets. No-op on non-POSIX file systems.
+     */
+    public static void publicReadable(Path p, boolean directory) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    directory ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep the defaults
+        }
     }
 
     /** Renames {@code from} to {@code to}, atomically where the file system allows. */

@@ -66,6 +66,7 @@ public final class Trajectories {
         try {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
+            AtomicFiles.publicReadable(tmp, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder beside " + dir + ": " + e.getMessage(), e);
         }

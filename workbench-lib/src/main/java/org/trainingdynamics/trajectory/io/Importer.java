@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.trainingdynamics.study.Progress;
+import org.trainingdynamics.trajectory.AtomicFiles;
 import org.trainingdynamics.trajectory.DType;
 import org.trainingdynamics.trajectory.Globs;
 import org.trainingdynamics.trajectory.Metrics;
@@ -223,6 +224,7 @@ public final class Importer {
         try {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".import-");
+            AtomicFiles.publicReadable(tmp, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary folder beside " + target + ": " + e.getMessage(), e);
         }
