@@ -81,7 +81,9 @@ final class Emissions {
                     s -= l[i * n + m] * l[j * n + m];
                 }
                 if (i == j) {
-                    if (!(s > 0) || !Double.isFinite(s)) {
+                    // hmmlearn (LAPACK potrf) accepts any positive pivot; a pivot below 1e-13 of the diagonal entry
+                    // is a numerically singular covariance whose density is unbounded, treated as failure here
+                    if (!(s > 1e-13 * Math.abs(a[i][i] + jitter)) || !Double.isFinite(s)) {
                         return null;
                     }
                     l[i * n + i] = Math.sqrt(s);

@@ -10,8 +10,9 @@ import java.util.stream.IntStream;
  * all sequences (log-space forward-backward, sufficient statistics summed in sequence order), MAP M-step with the
  * Dirichlet and normal-inverse-Wishart priors exactly as hmmlearn writes them, and the stop rule on the E-step
  * log-likelihood gain. Deviations, each only where hmmlearn would produce NaN or fail: a state with zero total
- * posterior keeps its previous mean, covariance and transition row; {@code covarianceRidge} (default 0) adds to
- * covariance diagonals.
+ * posterior keeps its previous mean, covariance and transition row; a full/tied covariance update that is not
+ * positive-definite keeps the previous covariance; {@code covarianceRidge} (default 0) adds to covariance
+ * diagonals.
  */
 final class ExpectationMaximization {
     private final HmmConfig cfg;
@@ -285,7 +286,7 @@ final class ExpectationMaximization {
                             c[a][b] = (prior + s) / (cvw + total) + (a == b ? cfg.covarianceRidge() : 0);
                         }
                     }
-                    if (allFinite(c)) {
+                    if (usable(c)) {
                         for (int i = 0; i < k; i++) {
                             covars[i] = HmmParameters.deepCopy(c);
                         }
@@ -301,7 +302,7 @@ final class ExpectationMaximization {
                                 c[a][b] = (prior + cn[i][a][b]) / (cvw + st.post[i]) + (a == b ? cfg.covarianceRidge() : 0);
                             }
                         }
-                        if (allFinite(c)) {
+                        if (usable(c)) {
                             covars[i] = c;
                         }
                     }
@@ -309,6 +310,16 @@ final class ExpectationMaximization {
             }
         }
         return new HmmParameters(start, trans, means, covars);
+    }
+
+    /**
+     * A full covariance is kept only if finite and positive-definite (as the density will factor it, with
+     * hmmlearn's 1e-7 retry); otherwise the state keeps its previous covariance. hmmlearn would raise "'covars'
+     * must be symmetric, positive-definite" in the next E-step; this happens when a state's posterior mass
+     * vanishes, because covars_prior / sum(gamma) then dominates every entry (a rank-one matrix).
+     */
+    private static boolean usable(double[][] c) {
+        return allFinite(c) && (Emissions.cholesky(c, 0) != null || Emissions.cholesky(c, 1e-7) != null);
     }
 
     private static boolean allFinite(double[][] c) {

@@ -95,6 +95,9 @@ public final class HmmConfig {
      * Fits by EM with {@code restarts} seeded initialisations and returns the best. Throws {@link
      * IllegalArgumentException} for data that cannot be fitted (more states than frames, wrong feature count) and
      * {@link IllegalStateException} naming the degenerate features when a full/tied covariance becomes singular.
+     * Full and tied fits first check the data: constant features, or features that are linear combinations of
+     * others, are rejected up front (unless {@code covarianceRidge > 0}) because every state's covariance would be
+     * singular.
      */
     public HmmFit fit(Sequences x) {
         if (states > x.frames()) {
@@ -103,6 +106,14 @@ public final class HmmConfig {
         if (init != null && (init.states() != states || init.features() != x.features())) {
             throw new IllegalArgumentException("initial parameters have " + init.states() + " states and "
                     + init.features() + " features; config has " + states + " states, data " + x.features() + " features");
+        }
+        if ((covarianceType == CovarianceType.FULL || covarianceType == CovarianceType.TIED) && covarianceRidge == 0) {
+            Degeneracy.Report deg = Degeneracy.analyse(x);
+            if (deg.degenerate()) {
+                throw new IllegalArgumentException("the data have " + deg + ": " + covarianceType.label()
+                        + " covariances would be singular; drop those features, use diag covariance, or set "
+                        + "covarianceRidge > 0");
+            }
         }
         boolean random = init == null || !initParams.isEmpty();
         int runs = random ? restarts : 1;
