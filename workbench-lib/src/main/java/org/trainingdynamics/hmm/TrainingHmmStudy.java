@@ -222,7 +222,7 @@ public final class TrainingHmmStudy {
         String refDetail = det.rows().stream().filter(r -> !r.obligatory()).map(r -> String.format(
                 "state %d rho=%.3f p=%.4f", r.state(), r.rho(), r.p())).toList().toString();
         out.add(new Criterion(4, "a non-obligatory state with rho>0, two-sided p<0.05, in >= 3 of 5 matched restarts",
-                !det.detours().isEmpty() && stable || (det.detours().isEmpty() && stable),
+                best > 0 && stable,
                 String.format("reference fit: detours %s, obligatory %s, %s; detour counts per matched state over %d "
                         + "restarts %s (best state %d: %d)", det.detours(), det.obligatory(), refDetail, restarts,
                         Arrays.toString(detourCounts), bestState, best)));

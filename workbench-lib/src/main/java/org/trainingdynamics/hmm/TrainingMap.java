@@ -275,8 +275,9 @@ public final class TrainingMap {
         }
         g.setColor(Color.DARK_GRAY);
         g.setFont(small);
-        g.drawString("nodes: HMM states, left to right by mean first visit; area ~ frames spent; thick outline: start "
-                + "state; edges: observed Viterbi transitions labelled with transmat", 20, height - 16);
+        g.drawString("nodes: states, left to right by mean first visit; area ~ frames spent; thick outline: start state",
+                20, height - 34);
+        g.drawString("edges: observed Viterbi transitions, labelled with transmat", 20, height - 16);
         g.dispose();
         return img;
     }
