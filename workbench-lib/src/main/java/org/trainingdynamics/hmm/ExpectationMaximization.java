@@ -69,14 +69,15 @@ final class ExpectationMaximization {
     }
 
     /** Runs EM from {@code init} for at most {@code cfg.iterations()} iterations. */
-    Result run(Sequences x, HmmParameters init) {
+    Result run(Sequences x, HmmParameters init, boolean showProgress) {
         CovarianceType type = cfg.covarianceType();
         HmmParameters p = init;
         List<Double> history = new ArrayList<>();
         boolean converged = false;
         int it = 0;
-        try (org.trainingdynamics.study.Progress progress =
-                     org.trainingdynamics.study.Progress.start("HMM EM", cfg.iterations())) {
+        try (org.trainingdynamics.study.Progress progress = showProgress
+                ? org.trainingdynamics.study.Progress.start("HMM EM", cfg.iterations())
+                : org.trainingdynamics.study.Progress.silent()) {
             for (it = 0; it < cfg.iterations(); it++) {
                 GaussianHmm model = GaussianHmm.unchecked(type, p);
                 Stats st = eStep(model, x);

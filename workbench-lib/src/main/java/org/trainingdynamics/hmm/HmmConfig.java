@@ -100,6 +100,11 @@ public final class HmmConfig {
      * singular.
      */
     public HmmFit fit(Sequences x) {
+        return fit(x, true);
+    }
+
+    /** Fits with or without a progress display (nested fits, e.g. in model selection, report nothing). */
+    HmmFit fit(Sequences x, boolean showProgress) {
         if (states > x.frames()) {
             throw new IllegalArgumentException(states + " states but only " + x.frames() + " frames");
         }
@@ -127,7 +132,7 @@ public final class HmmConfig {
             SplittableRandom rng = root.split();
             try {
                 HmmParameters p0 = ExpectationMaximization.initialise(this, x, init, rng);
-                ExpectationMaximization.Result res = em.run(x, p0);
+                ExpectationMaximization.Result res = em.run(x, p0, showProgress);
                 scores[r] = res.model().score(x);
                 if (best == null || scores[r] > scores[bestIdx]) {
                     best = res;

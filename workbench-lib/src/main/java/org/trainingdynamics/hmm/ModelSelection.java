@@ -94,7 +94,7 @@ public final class ModelSelection {
                 for (int r = 0; r < restarts; r++) {
                     long s = root.nextLong();
                     try {
-                        HmmFit fit = template.toBuilder().states(k).restarts(1).seed(s).build().fit(train);
+                        HmmFit fit = template.toBuilder().states(k).restarts(1).seed(s).build().fit(train, false);
                         ll[r] = fit.model().score(test);
                         if (ll[r] > bestLl || bestModel == null) {
                             bestLl = ll[r];

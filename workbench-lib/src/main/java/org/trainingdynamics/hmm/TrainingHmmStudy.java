@@ -146,7 +146,7 @@ public final class TrainingHmmStudy {
         // seeded restarts on all runs, aligned to the first by means
         List<GaussianHmm> models = new ArrayList<>();
         for (int r = 0; r < cfg.analysisRestarts(); r++) {
-            GaussianHmm m = cfg.hmm().states(k).seed(cfg.seed() * 1000 + 17 + r).build().fit(all).model();
+            GaussianHmm m = cfg.hmm().states(k).seed(cfg.seed() * 1000 + 17 + r).build().fit(all, false).model();
             models.add(models.isEmpty() ? m : StateMatching.align(models.get(0), m));
         }
         GaussianHmm ref = models.get(0);

@@ -204,7 +204,8 @@ public final class TrainingMap {
         for (int r = 0; r < states; r++) {
             int s = order[r];
             px[s] = 90 + (states == 1 ? 0 : r * (width - 180.0) / (states - 1));
-            py[s] = height / 2.0 + (r % 2 == 0 ? -1 : 1) * (r % 4 < 2 ? 90 : 40) * (states > 2 ? 1 : 0);
+            // three rows, so that edges between non-neighbours rarely cross a node
+            py[s] = height / 2.0 + 10 + (states > 2 ? new double[]{-130, 0, 130}[r % 3] : 0);
         }
         int maxVisits = 1;
         for (int v : visits) {
@@ -255,7 +256,10 @@ public final class TrainingMap {
                 head.closePath();
                 g.fill(head);
                 g.setColor(new Color(20, 70, 160));
-                g.drawString(label, (float) ((sx + ex) / 2 - uy * bend * 0.6 + 4), (float) ((sy + ey) / 2 + ux * bend * 0.6 - 4));
+                // label at 35% of the way, so labels of crossing edges rarely coincide
+                double lx = sx + 0.35 * (ex - sx) - uy * bend * 0.5;
+                double ly = sy + 0.35 * (ey - sy) + ux * bend * 0.5;
+                g.drawString(label, (float) (lx + 4), (float) (ly - 4));
             }
         }
         Color[] palette = {new Color(0x4C72B0), new Color(0xDD8452), new Color(0x55A868), new Color(0xC44E52),
