@@ -112,6 +112,9 @@ public final class HmmConfig {
             throw new IllegalArgumentException("initial parameters have " + init.states() + " states and "
                     + init.features() + " features; config has " + states + " states, data " + x.features() + " features");
         }
+        if (init != null && initParams.indexOf('c') < 0) {
+            GaussianHmm.of(covarianceType, init); // throws IllegalArgumentException for a non-positive-definite covariance
+        }
         if ((covarianceType == CovarianceType.FULL || covarianceType == CovarianceType.TIED) && covarianceRidge == 0) {
             Degeneracy.Report deg = Degeneracy.analyse(x);
             if (deg.degenerate()) {

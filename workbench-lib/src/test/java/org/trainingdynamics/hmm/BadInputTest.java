@@ -42,6 +42,11 @@ class BadInputTest {
         assertThatThrownBy(() -> HmmConfig.builder().states(2).params("xyz").build())
                 .hasMessageContaining("params");
         assertThatThrownBy(() -> CovarianceType.parse("banana")).hasMessageContaining("full, diag, spherical or tied");
+        double[][][] notPd = {{{1, 2}, {2, 1}}, {{1, 0}, {0, 1}}};
+        HmmParameters bad = new HmmParameters(new double[]{0.5, 0.5}, new double[][]{{0.5, 0.5}, {0.5, 0.5}},
+                new double[][]{{0, 0}, {1, 1}}, notPd);
+        assertThatThrownBy(() -> HmmConfig.builder().states(2).init(bad).build().fit(s))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("state 0 is not symmetric positive-definite");
     }
 
     @Test
