@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ImportCommand.class,
+            HmmCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 
