@@ -25,7 +25,10 @@ public interface LrSchedule {
 
             @Override
             public Map<String, Object> describe() {
-                return Map.of("name", "constant", "lr", lr);
+                Map<String, Object> m = new LinkedHashMap<>(); // ordered: metadata must be byte-stable
+                m.put("name", "constant");
+                m.put("lr", lr);
+                return m;
             }
         };
     }

@@ -133,25 +133,27 @@ public final class Mlp implements Model {
         }
     }
 
-    /** Forward pass; returns the pre-activations z₁…z_L (the last are the outputs). */
+    /**
+     * Forward pass; returns the activations a₀ (the inputs, null for tokens), a₁ = ReLU(z₁), …, and as the
+     * last entry the outputs z_L. ReLU is applied in place (z is not needed again: 1[z &gt; 0] = 1[a &gt; 0]).
+     */
     private INDArray[] forward(Dataset d) {
         int layers = w.length;
-        INDArray[] z = new INDArray[layers];
-        INDArray a = d.features();
+        INDArray[] a = new INDArray[layers + 1];
+        a[0] = d.features();
         for (int l = 0; l < layers; l++) {
+            INDArray z;
             if (l == 0 && embedding) {
-                z[0] = gatherSum(d.tokens());
+                z = gatherSum(d.tokens());
             } else {
-                z[l] = Nd4j.gemm(a, w[l], false, true);
+                z = Nd4j.gemm(a[l], w[l], false, true);
             }
             if (bias && !(l == 0 && embedding)) {
-                z[l].addiRowVector(b[l]);
+                z.addiRowVector(b[l]);
             }
-            if (l + 1 < layers) {
-                a = Transforms.relu(z[l], true);
-            }
+            a[l + 1] = l + 1 < layers ? Transforms.relu(z, false) : z;
         }
-        return z;
+        return a;
     }
 
     private INDArray gatherSum(int[][] tokens) {
@@ -173,8 +175,8 @@ public final class Mlp implements Model {
     public BatchStats gradients(Dataset batch) {
         check(batch);
         int layers = w.length;
-        INDArray[] z = forward(batch);
-        float[] out = z[layers - 1].data().asFloat();
+        INDArray[] a = forward(batch);
+        float[] out = a[layers].data().asFloat();
         int n = batch.size();
         int c = widths[widths.length - 1];
         float[] dz = new float[n * c];
@@ -185,15 +187,14 @@ public final class Mlp implements Model {
             if (l == 0 && embedding) {
                 scatterGrad(d, batch.tokens(), pw.grad());
             } else {
-                INDArray aPrev = l == 0 ? batch.features() : Transforms.relu(z[l - 1], true);
-                Nd4j.gemm(d, aPrev, pw.grad(), true, false, 1.0, 0.0);
+                Nd4j.gemm(d, a[l], pw.grad(), true, false, 1.0, 0.0);
                 if (bias) {
                     params.get(2 * l + 1).grad().assign(d.sum(true, 0));
                 }
             }
             if (l > 0) {
                 INDArray da = Nd4j.gemm(d, w[l], false, false);
-                d = da.muli(Transforms.step(z[l - 1], true));
+                d = da.muli(Transforms.step(a[l], false)); // a[l] is not needed after this
             }
         }
         return stats;
@@ -222,6 +223,7 @@ public final class Mlp implements Model {
         switch (loss) {
             case CROSS_ENTROPY -> {
                 int[] y = d.classes();
+                double[] ex = new double[c];
                 for (int i = 0; i < n; i++) {
                     int o = i * c;
                     float max = Float.NEGATIVE_INFINITY;
@@ -234,13 +236,15 @@ public final class Mlp implements Model {
                     }
                     double s = 0;
                     for (int j = 0; j < c; j++) {
-                        s += Math.exp(out[o + j] - max);
+                        double e = Math.exp(out[o + j] - max);
+                        ex[j] = e;
+                        s += e;
                     }
                     total += Math.log(s) - (out[o + y[i]] - max);
                     correct += arg == y[i] ? 1 : 0;
                     if (dz != null) {
                         for (int j = 0; j < c; j++) {
-                            double p = Math.exp(out[o + j] - max) / s;
+                            double p = ex[j] / s;
                             dz[o + j] = (float) ((p - (j == y[i] ? 1 : 0)) / n);
                         }
                     }
@@ -287,8 +291,8 @@ public final class Mlp implements Model {
         for (int s = 0; s < n; s += EVAL_CHUNK) {
             int m = Math.min(EVAL_CHUNK, n - s);
             Dataset chunk = s == 0 && m == n ? data : data.subset(range(s, m));
-            INDArray[] z = forward(chunk);
-            BatchStats st = lossAndGrad(z[w.length - 1].data().asFloat(), chunk, m, c, null);
+            INDArray[] a = forward(chunk);
+            BatchStats st = lossAndGrad(a[w.length].data().asFloat(), chunk, m, c, null);
             loss += st.loss() * m;
             acc += st.accuracy() * m;
         }

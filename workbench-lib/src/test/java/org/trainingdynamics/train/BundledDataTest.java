@@ -29,6 +29,24 @@ class BundledDataTest {
         }
     }
 
+    /** Metadata written in another JVM has the same key order as now (no hash-ordered maps in configs). */
+    @Test
+    void committedBundlesCarryTheirSetupsConfigInOrder() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (BundledData.Bundle b : BundledData.all()) {
+            Path dir = DATA.resolve(b.folder());
+            Path run = b.seeds() > 1 ? dir.resolve(MultiSeedRunner.runName(b.seed())) : dir;
+            if (b.setup().equals("omd-ogd")) {
+                run = dir.resolve("omd");
+            }
+            Map<String, Object> meta = org.trainingdynamics.trajectory.Trajectories.open(run).metadata();
+            Object expected = json.convertValue(Setups.fromOptions(b.setup(), b.options()).config(),
+                    java.util.LinkedHashMap.class);
+            assertThat(meta.get("config").toString()).as(b.folder()).isEqualTo(expected.toString());
+            assertThat(meta).containsEntry("complete", true).containsEntry("seed", (int) b.seed());
+        }
+    }
+
     @Test
     void readmeListsEveryBundleWithItsExactCommand() throws Exception {
         String readme = Files.readString(DATA.resolve("README.md"));

@@ -27,7 +27,7 @@ class GrokkingTest {
     private static long firstStep(Table t, String col, double atLeast) {
         for (int i = 0; i < t.rowCount(); i++) {
             if (t.doubleColumn(col).getDouble(i) >= atLeast) {
-                return t.intColumn("step").getInt(i);
+                return (long) t.numberColumn("step").getDouble(i);
             }
         }
         return Long.MAX_VALUE;
