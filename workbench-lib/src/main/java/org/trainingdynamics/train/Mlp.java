@@ -222,33 +222,7 @@ public final class Mlp implements Model {
         int correct = 0;
         switch (loss) {
             case CROSS_ENTROPY -> {
-                int[] y = d.classes();
-                double[] ex = new double[c];
-                for (int i = 0; i < n; i++) {
-                    int o = i * c;
-                    float max = Float.NEGATIVE_INFINITY;
-                    int arg = 0;
-                    for (int j = 0; j < c; j++) {
-                        if (out[o + j] > max) {
-                            max = out[o + j];
-                            arg = j;
-                        }
-                    }
-                    double s = 0;
-                    for (int j = 0; j < c; j++) {
-                        double e = Math.exp(out[o + j] - max);
-                        ex[j] = e;
-                        s += e;
-                    }
-                    total += Math.log(s) - (out[o + y[i]] - max);
-                    correct += arg == y[i] ? 1 : 0;
-                    if (dz != null) {
-                        for (int j = 0; j < c; j++) {
-                            double p = ex[j] / s;
-                            dz[o + j] = (float) ((p - (j == y[i] ? 1 : 0)) / n);
-                        }
-                    }
-                }
+                return CrossEntropy.lossAndGrad(out, d.classes(), n, c, dz);
             }
             case HINGE -> {
                 float[] y = d.targets();

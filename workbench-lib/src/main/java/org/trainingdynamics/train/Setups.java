@@ -11,7 +11,8 @@ import java.util.function.BiConsumer;
  *   <li>{@code omd-ogd} — {@link #onlineConvex()}: OMD, OGD and bisection on Σ tan(x_i) (Redman et al. 2024, Fig. 2);</li>
  *   <li>{@code grokking-mlp} — {@link #grokkingMlp()}: modular-addition MLP, AdamW, wd 1 vs 0 (spectral notes §6);</li>
  *   <li>{@code sparse-parity} — {@link #sparseParity()}: (40, 3)-parity MLP, SGD, hinge (Hu et al. 2023);</li>
- *   <li>{@code fcn} — {@link #fcn()}: 784–h–10 networks on Fashion-MNIST, base seeds × perturbed copies (Redman et al. 2024, Fig. 3).</li>
+ *   <li>{@code fcn} — {@link #fcn()}: 784–h–10 networks on Fashion-MNIST, base seeds × perturbed copies (Redman et al. 2024, Fig. 3);</li>
+ *   <li>{@code cnn} — {@link #cnn()}: a LeNet-5-like CNN on Fashion-MNIST, every epoch and densely early on.</li>
  * </ul>
  * Example: {@code Setups.grokkingMlp().weightDecay(0).build().run(1, Path.of("runs/wd0"))}.
  */
@@ -39,9 +40,14 @@ public final class Setups {
         return FcnSetup.builder();
     }
 
+    /** The LeNet-5-like CNN on Fashion-MNIST. */
+    public static CnnSetup.Builder cnn() {
+        return CnnSetup.builder();
+    }
+
     /** Command-line names of the setups. */
     public static List<String> names() {
-        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn");
+        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn", "cnn");
     }
 
     /**
@@ -97,6 +103,17 @@ public final class Setups {
                 k.put("copies", (x, v) -> x.copies(integer(v)));
                 k.put("perturbation", (x, v) -> x.perturbation(dbl(v)));
                 k.put("record-first-layer", (x, v) -> x.recordFirstLayer(bool(v)));
+                k.put("train-limit", (x, v) -> x.trainLimit(integer(v)));
+                apply(name, b, k, options);
+                yield b.build();
+            }
+            case "cnn" -> {
+                CnnSetup.Builder b = cnn();
+                Map<String, BiConsumer<CnnSetup.Builder, String>> k = new LinkedHashMap<>();
+                k.put("lr", (x, v) -> x.lr(dbl(v)));
+                k.put("batch", (x, v) -> x.batch(integer(v)));
+                k.put("epochs", (x, v) -> x.epochs(integer(v)));
+                k.put("early-steps", (x, v) -> x.earlyPhase(integer(v), 10));
                 k.put("train-limit", (x, v) -> x.trainLimit(integer(v)));
                 apply(name, b, k, options);
                 yield b.build();

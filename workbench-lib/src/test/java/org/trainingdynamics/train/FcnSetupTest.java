@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
 
-/** The FCN setup on a small synthetic Fashion-MNIST-format data set (IDX files written here). */
+/** The FCN and CNN setups on a small synthetic Fashion-MNIST-format data set (IDX files written here). */
 class FcnSetupTest {
     @TempDir
     Path tmp;
@@ -79,5 +79,24 @@ class FcnSetupTest {
         // the same base seed's copies share the data order: different seeds give different bases
         Trajectory other = Trajectories.open(Setups.fcn().hidden(10).copies(1).build().run(8, tmp.resolve("s8")).dir());
         assertThat(other.values("fc2.weight", 0)).isNotEqualTo(w0);
+    }
+
+    @Test
+    void cnnRecordsEarlyUpdatesAndEpochEndsAndLearns() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("fmnist"));
+        split(data, "train", 256, new Rng(3));
+        split(data, "t10k", 64, new Rng(4));
+        System.setProperty("workbench.fashionMnist", data.toString());
+        RunResult r = Setups.cnn().trainLimit(256).batch(64).epochs(3).earlyPhase(4, 2).build().run(1, tmp.resolve("cnn"));
+        Trajectory t = Trajectories.open(r.dir());
+        assertThat(t.steps()).containsExactly(0, 2, 4, 8, 12); // initial, early every 2 up to 4, epoch ends (4 updates each)
+        assertThat(t.epochs()).containsExactly(0, 0.5, 1, 2, 3);
+        assertThat(t.tensor("conv2.weight").shape()).containsExactly(16, 6, 5, 5);
+        tech.tablesaw.api.Table m = t.metrics();
+        tech.tablesaw.api.Table ev = m.where(m.doubleColumn("train_loss").isNotMissing());
+        assertThat(ev.rowCount()).isEqualTo(4); // initial + each epoch end
+        double first = ev.doubleColumn("train_loss").getDouble(0);
+        double last = ev.doubleColumn("train_loss").getDouble(ev.rowCount() - 1);
+        assertThat(last).as("Adam lowers the training loss").isLessThan(0.8 * first);
     }
 }
