@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.train.GrokkingMlpSetup;
+import org.trainingdynamics.train.LeNet;
+import org.trainingdynamics.train.Rng;
 import org.trainingdynamics.train.Mlp;
 import org.trainingdynamics.train.OptimizerConfig;
 import org.trainingdynamics.train.Parameter;
@@ -141,6 +143,23 @@ public final class TrainerBench {
         }
         Trajectories.deleteTree(dir);
 
+        // LeNet-5-like CNN, batch 128, Adam: GEMM FLOPs of conv1 (forward, dW), conv2 (forward, dW, dcols) and fc
+        int cb = 128;
+        Rng crng = new Rng(3);
+        int[] labels = new int[cb];
+        for (int i = 0; i < cb; i++) {
+            labels[i] = crng.nextInt(10);
+        }
+        Dataset imgs = new Dataset("bench images", Nd4j.create(crng.normalFloats(cb * 784, 1), new long[]{cb, 784}, 'c'),
+                null, labels, null, 10);
+        LeNet cnn = new LeNet(new Rng(4));
+        OptimizerConfig.Optimizer cOpt = OptimizerConfig.AdamW.of(0).create(cnn.parameters());
+        double cnnFlops = 2.0 * cb * (2.0 * 784 * 25 * 6 + 3.0 * 100 * 150 * 16 + 3.0 * (400 * 120 + 120 * 84 + 84 * 10));
+        double tCnn = time(() -> {
+            cnn.gradients(imgs);
+            cOpt.step(1e-3);
+        }, 3, 5);
+
         System.out.printf("TrainerBench (cores: %d, load average at end: %.1f)%n",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -151,6 +170,8 @@ public final class TrainerBench {
                 tStep * 1e3, bound * 1e3, tStep / bound);
         System.out.printf("gradients only: hand-derived %.2f ms, SameDiff (one-hot inputs) %.2f ms; SameDiff/hand %.2f%n",
                 tGradOnly * 1e3, tSd * 1e3, tSd / tGradOnly);
+        System.out.printf("LeNet-5-like CNN batch %d (grad + Adam): %.2f ms; GEMM FLOPs %.3g; FLOP bound %.2f ms; ratio %.2f%n",
+                cb, tCnn * 1e3, cnnFlops, cnnFlops / rate * 1e3, tCnn / (cnnFlops / rate));
         System.out.printf("recording one checkpoint (%d floats): %.3f ms = %.1f%% of a step (target <= 10%%)%n",
                 model.parameters().stream().mapToLong(q -> q.value().length()).sum(), tRec * 1e3, 100 * tRec / tStep);
     }
