@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a setup and record its trajectory (weights at checkpoints, metrics per step).",
-            "Setups: omd-ogd, grokking-mlp, sparse-parity, fcn, cnn. See docs/training.md."})
+            "Setups: omd-ogd, grokking-mlp, sparse-parity, fcn, cnn, transformer. See docs/training.md."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SETUP", description = "setup name")

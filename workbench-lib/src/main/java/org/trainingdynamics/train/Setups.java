@@ -12,7 +12,9 @@ import java.util.function.BiConsumer;
  *   <li>{@code grokking-mlp} — {@link #grokkingMlp()}: modular-addition MLP, AdamW, wd 1 vs 0 (spectral notes §6);</li>
  *   <li>{@code sparse-parity} — {@link #sparseParity()}: (40, 3)-parity MLP, SGD, hinge (Hu et al. 2023);</li>
  *   <li>{@code fcn} — {@link #fcn()}: 784–h–10 networks on Fashion-MNIST, base seeds × perturbed copies (Redman et al. 2024, Fig. 3);</li>
- *   <li>{@code cnn} — {@link #cnn()}: a LeNet-5-like CNN on Fashion-MNIST, every epoch and densely early on.</li>
+ *   <li>{@code cnn} — {@link #cnn()}: a LeNet-5-like CNN on Fashion-MNIST, every epoch and densely early on;</li>
+ *   <li>{@code transformer} — {@link #transformer()}: the one-layer modular-addition transformer, grokking or
+ *       norm-constrained (Redman et al. 2024 §2d; Hu et al. 2023).</li>
  * </ul>
  * Example: {@code Setups.grokkingMlp().weightDecay(0).build().run(1, Path.of("runs/wd0"))}.
  */
@@ -45,9 +47,14 @@ public final class Setups {
         return CnnSetup.builder();
     }
 
+    /** The one-layer transformer on modular addition (grokking or norm-constrained). */
+    public static TransformerSetup.Builder transformer() {
+        return TransformerSetup.builder();
+    }
+
     /** Command-line names of the setups. */
     public static List<String> names() {
-        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn", "cnn");
+        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn", "cnn", "transformer");
     }
 
     /**
@@ -115,6 +122,20 @@ public final class Setups {
                 k.put("epochs", (x, v) -> x.epochs(integer(v)));
                 k.put("early-steps", (x, v) -> x.earlyPhase(integer(v), 10));
                 k.put("train-limit", (x, v) -> x.trainLimit(integer(v)));
+                apply(name, b, k, options);
+                yield b.build();
+            }
+            case "transformer" -> {
+                TransformerSetup.Builder b = transformer();
+                Map<String, BiConsumer<TransformerSetup.Builder, String>> k = new LinkedHashMap<>();
+                k.put("p", (x, v) -> x.p(integer(v)));
+                k.put("train-fraction", (x, v) -> x.trainFraction(dbl(v)));
+                k.put("constrained", (x, v) -> x.constrained(bool(v)));
+                k.put("lr", (x, v) -> x.lr(dbl(v)));
+                k.put("weight-decay", (x, v) -> x.weightDecay(dbl(v)));
+                k.put("steps", (x, v) -> x.steps(integer(v)));
+                k.put("checkpoint-every", (x, v) -> x.checkpointEvery(integer(v)));
+                k.put("record-all", (x, v) -> x.recordAll(bool(v)));
                 apply(name, b, k, options);
                 yield b.build();
             }

@@ -33,6 +33,7 @@ final class TrainLoop {
     private final long evalEvery;
     private final List<String> recorded;
     private final Rng order;
+    private Runnable afterStep = () -> { };
 
     TrainLoop(Setup setup, Model model, Dataset train, Dataset test, OptimizerConfig optimizer, LrSchedule schedule,
               int batchSize, int epochs, boolean shuffle, CheckpointSchedule checkpoints, long evalEvery,
@@ -53,6 +54,12 @@ final class TrainLoop {
         this.evalEvery = evalEvery;
         this.recorded = recorded;
         this.order = order;
+    }
+
+    /** Runs {@code r} after every optimiser step (e.g. a projection such as a norm constraint). */
+    TrainLoop afterStep(Runnable r) {
+        this.afterStep = r;
+        return this;
     }
 
     /** Updates per epoch (the last batch may be smaller, as with PyTorch's {@code drop_last=False}). */
@@ -93,6 +100,7 @@ final class TrainLoop {
                     double lr = schedule.lr(s);
                     Model.BatchStats st = model.gradients(batch);
                     opt.step(lr);
+                    afterStep.run();
                     s++;
                     boolean epochEnd = k == spe - 1;
                     boolean ckpt = checkpoints.at(s, epochEnd, e);
