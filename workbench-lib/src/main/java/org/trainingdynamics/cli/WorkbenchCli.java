@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ImportCommand.class,
             HmmCommand.class,
+            TrainCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 

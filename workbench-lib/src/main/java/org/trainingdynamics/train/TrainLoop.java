@@ -1,0 +1,168 @@
+package org.trainingdynamics.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.trainingdynamics.study.Progress;
+import org.trainingdynamics.train.data.Dataset;
+import org.trainingdynamics.trajectory.DType;
+import org.trainingdynamics.trajectory.TensorSpec;
+import org.trainingdynamics.trajectory.TrajectoryRecorder;
+
+/**
+ * The training loop shared by the network setups: mini-batch or full-batch updates over epochs, weights
+ * recorded per a {@link CheckpointSchedule}, metrics logged per update (batch loss and accuracy, learning
+ * rate) and, every {@code evalEvery} updates (at every checkpoint when {@code evalEvery} ≤ 0) and at the end,
+ * on the full training and test sets. The order
+ * of examples comes from the run's data-order stream only, so a run is a pure function of config + seed.
+ */
+final class TrainLoop {
+    private final Setup setup;
+    private final Model model;
+    private final Dataset train;
+    private final Dataset test;
+    private final OptimizerConfig optimizer;
+    private final LrSchedule schedule;
+    private final int batchSize;
+    private final int epochs;
+    private final boolean shuffle;
+    private final CheckpointSchedule checkpoints;
+    private final long evalEvery;
+    private final List<String> recorded;
+    private final Rng order;
+    private Runnable afterStep = () -> { };
+
+    TrainLoop(Setup setup, Model model, Dataset train, Dataset test, OptimizerConfig optimizer, LrSchedule schedule,
+              int batchSize, int epochs, boolean shuffle, CheckpointSchedule checkpoints, long evalEvery,
+              List<String> recorded, Rng order) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("need at least one epoch (or full-batch step), got " + epochs);
+        }
+        this.setup = setup;
+        this.model = model;
+        this.train = train;
+        this.test = test;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.batchSize = batchSize <= 0 || batchSize >= train.size() ? train.size() : batchSize;
+        this.epochs = epochs;
+        this.shuffle = shuffle;
+        this.checkpoints = checkpoints;
+        this.evalEvery = evalEvery;
+        this.recorded = recorded;
+        this.order = order;
+    }
+
+    /** Runs {@code r} after every optimiser step (e.g. a projection such as a norm constraint). */
+    TrainLoop afterStep(Runnable r) {
+        this.afterStep = r;
+        return this;
+    }
+
+    /** Updates per epoch (the last batch may be smaller, as with PyTorch's {@code drop_last=False}). */
+    int stepsPerEpoch() {
+        return (train.size() + batchSize - 1) / batchSize;
+    }
+
+    RunResult run(long seed, Path out) {
+        List<TensorSpec> specs = new ArrayList<>();
+        List<Parameter> rec = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            if (recorded == null || recorded.contains(p.name())) {
+                specs.add(new TensorSpec(p.name(), p.value().shape(), DType.FLOAT32));
+                rec.add(p);
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("no parameter selected for recording; parameters are "
+                    + model.parameters().stream().map(Parameter::name).toList());
+        }
+        Map<String, Object> meta = RunMetadata.of(setup, seed, null);
+        meta.put("steps_per_epoch", stepsPerEpoch());
+        meta.put("backend", "nd4j " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        OptimizerConfig.Optimizer opt = optimizer.create(model.parameters());
+        boolean fullBatch = batchSize == train.size();
+        int spe = stepsPerEpoch();
+        long total = (long) epochs * spe;
+        Map<String, Double> last = new LinkedHashMap<>();
+        try (TrajectoryRecorder r = TrajectoryRecorder.create(out, specs, meta);
+             Progress progress = Progress.start(setup.name() + " seed " + seed, total)) {
+            record(r, rec, 0, 0);
+            log(r, 0, null, Double.NaN, last);
+            long s = 0;
+            for (int e = 1; e <= epochs; e++) {
+                int[] perm = shuffle && !fullBatch ? order.permutation(train.size()) : null;
+                for (int k = 0; k < spe; k++) {
+                    Dataset batch = fullBatch ? train : train.subset(batchIndices(perm, k));
+                    double lr = schedule.lr(s);
+                    Model.BatchStats st = model.gradients(batch);
+                    opt.step(lr);
+                    afterStep.run();
+                    s++;
+                    boolean epochEnd = k == spe - 1;
+                    boolean ckpt = checkpoints.at(s, epochEnd, e);
+                    if (ckpt) {
+                        record(r, rec, s, (double) s / spe);
+                    }
+                    boolean eval = evalEvery > 0 ? s % evalEvery == 0 : ckpt;
+                    log(r, s, st, lr, eval || s == total ? last : null);
+                    progress.step();
+                    if (s % 50 == 0) {
+                        progress.status(String.format("loss %.4f", st.loss()));
+                    }
+                }
+            }
+            RunMetadata.markComplete(r);
+        }
+        return new RunResult(out, List.of(out), last);
+    }
+
+    private int[] batchIndices(int[] perm, int k) {
+        int start = k * batchSize;
+        int len = Math.min(batchSize, train.size() - start);
+        int[] idx = new int[len];
+        for (int i = 0; i < len; i++) {
+            idx[i] = perm == null ? start + i : perm[start + i];
+        }
+        return idx;
+    }
+
+    private static void record(TrajectoryRecorder r, List<Parameter> rec, long step, double epoch) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Parameter p : rec) {
+            values.put(p.name(), floats(p.value()));
+        }
+        r.append(step, epoch, values);
+    }
+
+    static float[] floats(INDArray a) {
+        INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        return c.data().asFloat();
+    }
+
+    /** One metrics row; full-set evaluation when {@code last} is non-null (it receives the evaluated values). */
+    private void log(TrajectoryRecorder r, long s, Model.BatchStats st, double lr, Map<String, Double> last) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("batch_loss", st == null ? Double.NaN : st.loss());
+        row.put("batch_acc", st == null ? Double.NaN : st.accuracy());
+        row.put("lr", lr);
+        double nan = Double.NaN;
+        Model.BatchStats tr = last != null ? model.evaluate(train) : null;
+        Model.BatchStats te = last != null && test != null ? model.evaluate(test) : null;
+        row.put("train_loss", tr == null ? nan : tr.loss());
+        row.put("train_acc", tr == null ? nan : tr.accuracy());
+        row.put("test_loss", te == null ? nan : te.loss());
+        row.put("test_acc", te == null ? nan : te.accuracy());
+        r.logMetrics(s, row);
+        if (last != null) {
+            row.forEach((k, v) -> {
+                if (!Double.isNaN(v)) {
+                    last.put(k, v);
+                }
+            });
+        }
+    }
+}

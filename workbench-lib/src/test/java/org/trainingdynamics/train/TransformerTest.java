@@ -1,0 +1,73 @@
+package org.trainingdynamics.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.trainingdynamics.train.data.ModularArithmetic;
+
+/** One-layer transformer backpropagation against central finite differences. */
+class TransformerTest {
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        ModularArithmetic.Split s = ModularArithmetic.addition(7, 0.5, true, new Rng(1));
+        Transformer tf = new Transformer(8, 3, 8, 2, 4, 16, 7, 1.0, new Rng(2));
+        for (Parameter p : tf.parameters()) { // non-zero biases, so their gradients are exercised in general position
+            if (p.name().startsWith("mlp.b")) {
+                p.value().assign(org.nd4j.linalg.factory.Nd4j.create(new Rng(3).normalFloats((int) p.value().length(), 0.1),
+                        p.value().shape(), 'c'));
+            }
+        }
+        tf.gradients(s.train());
+        Rng pick = new Rng(4);
+        for (Parameter p : tf.parameters()) {
+            INDArray g = p.grad().dup();
+            INDArray v = p.value();
+            for (int k = 0; k < 5; k++) {
+                long i = pick.nextInt((int) v.length());
+                double x = v.getDouble(i);
+                double h = 2e-3; // small: ReLU kinks make larger steps non-smooth
+                v.putScalar(i, x + h);
+                double lp = tf.evaluate(s.train()).loss();
+                v.putScalar(i, x - h);
+                double lm = tf.evaluate(s.train()).loss();
+                v.putScalar(i, x);
+                double fd = (lp - lm) / (2 * h);
+                double an = g.getDouble(i);
+                assertThat(Math.abs(fd - an)).as(p.name() + "[" + i + "] fd=" + fd + " analytic=" + an)
+                        .isLessThan(1e-3 + 0.03 * Math.abs(fd));
+            }
+        }
+    }
+
+    private static double totalNorm(org.trainingdynamics.trajectory.Trajectory t, int c) {
+        double s = 0;
+        for (String name : t.tensorNames()) {
+            for (double v : t.values(name, c)) {
+                s += v * v;
+            }
+        }
+        return Math.sqrt(s);
+    }
+
+    @Test
+    void constrainedVariantKeepsTheTotalNormAndGrokkingVariantDecaysIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        TransformerSetup.Builder b = Setups.transformer().p(11).sizes(16, 2, 8, 32).steps(6).recordAll(true);
+        b.constrained(true).build().run(0, tmp.resolve("c"));
+        b.constrained(false).lr(1e-2).build().run(0, tmp.resolve("g"));
+        org.trainingdynamics.trajectory.Trajectory c = org.trainingdynamics.trajectory.Trajectories.open(tmp.resolve("c"));
+        org.trainingdynamics.trajectory.Trajectory g = org.trainingdynamics.trajectory.Trajectories.open(tmp.resolve("g"));
+        assertThat(c.checkpointCount()).isEqualTo(7);
+        double n0 = totalNorm(c, 0);
+        for (int t = 1; t < 7; t++) {
+            assertThat(totalNorm(c, t) / n0).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+        assertThat(c.values("mlp.W_out", 6)).isNotEqualTo(c.values("mlp.W_out", 0));
+        // the constrained run starts from 0.8 x the grokking run's initial weights (same seed)
+        assertThat(c.values("attn.W_Q", 0)[3]).isCloseTo(0.8 * g.values("attn.W_Q", 0)[3],
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(totalNorm(g, 6)).as("weight decay 1 at lr 1e-2 shrinks the weights").isLessThan(totalNorm(g, 0));
+        assertThat(Setups.transformer().build().config()).containsEntry("p", 113).containsEntry("d_model", 128)
+                .containsEntry("d_mlp", 512).containsEntry("train_fraction", 0.3);
+    }
+}
