@@ -1,0 +1,161 @@
+package org.trainingdynamics.cmd;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.trainingdynamics.study.Progress;
+import org.trainingdynamics.trajectory.ParameterBlock;
+import org.trainingdynamics.trajectory.Trajectory;
+
+/**
+ * One streaming pass over all N parameters: assignment of each to the reference it is most
+ * |Pearson|-correlated with ({@code calc_related_mode}), its closed-form affine coefficients
+ * ({@code calc_AB_vec}: {@code a = cov(w, r)/var(r)}, {@code b = mean(w) − a·mean(r)}, i.e. least squares on
+ * the design {@code [r(t), 1]}) and the reconstruction error, block by block so N×T never has to fit the heap.
+ *
+ * <p>Per block the M dot products with the centred, unit-norm reference profiles are one float64 GEMM
+ * ({@code [rows, T] × [T, M]}); {@code x·r̂ = (x − x̄)·r̂} because {@code r̂} is centred. Correlations are
+ * therefore centred float64, not the official code's float32 one-pass formula. A parameter whose profile
+ * is exactly constant (zero variance) is assigned to mode 0 with {@code a = 0}, {@code b =} its value
+ * (reconstructed exactly) and listed in {@link Result#constants()}; a reference with zero variance
+ * (possible only if a whole cluster is constant) correlates 0 with everything and fits {@code a = 0}.
+ */
+final class ModeAssignment {
+    private ModeAssignment() {
+    }
+
+    /** What the pass produces. */
+    record Result(int[] mode, double[] a, double[] b, int[] constants, long[][] layerModeCounts,
+                  double[] errorNumerator, double[] errorDenominator, double assignSeconds, double fitSeconds) {
+    }
+
+    static int blockRows(int t) {
+        return Math.max(1, (1 << 20) / Math.max(t, 1));
+    }
+
+    static Result run(Trajectory traj, ParameterLayout layout, double[][] refProfiles) {
+        long nLong = layout.parameterCount();
+        if (nLong > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("CMD holds a, b and the mode per parameter in arrays; "
+                    + nLong + " parameters exceed the Java array limit");
+        }
+        int n = (int) nLong;
+        int tCount = traj.checkpointCount();
+        int m = refProfiles.length;
+        double[] refMean = new double[m];
+        double[] refNorm = new double[m];
+        double[] rhatT = new double[tCount * m];
+        for (int k = 0; k < m; k++) {
+            double[] r = refProfiles[k];
+            double s = 0;
+            for (double v : r) {
+                s += v;
+            }
+            refMean[k] = s / tCount;
+            double ss = 0;
+            for (double v : r) {
+                ss += (v - refMean[k]) * (v - refMean[k]);
+            }
+            refNorm[k] = Math.sqrt(ss);
+            for (int t = 0; t < tCount; t++) {
+                rhatT[t * m + k] = refNorm[k] > 0 ? (r[t] - refMean[k]) / refNorm[k] : 0.0;
+            }
+        }
+        INDArray rhat = Nd4j.create(rhatT, new long[]{tCount, m}, DataType.DOUBLE);
+        int[] mode = new int[n];
+        double[] a = new double[n];
+        double[] b = new double[n];
+        int[] constants = new int[16];
+        int nConst = 0;
+        long[][] layerCounts = new long[layout.tensorCount()][m];
+        Map<String, Integer> tensorIndex = new HashMap<>();
+        for (int l = 0; l < layout.tensorCount(); l++) {
+            tensorIndex.put(layout.names().get(l), l);
+        }
+        double[] num = new double[tCount];
+        double[] den = new double[tCount];
+        long assignNanos = 0;
+        long fitNanos = 0;
+        double[] dots = new double[0];
+        try (Progress p = Progress.start("CMD assignment", n)) {
+            long t0 = System.nanoTime();
+            for (ParameterBlock blk : traj.blocks(blockRows(tCount))) {
+                int rows = blk.rows();
+                double[] x = blk.data();
+                for (double v : x) {
+                    if (!Double.isFinite(v)) {
+                        throw new IllegalArgumentException("tensor '" + blk.tensor() + "' holds a non-finite value ("
+                                + v + ") near parameter " + blk.tensorOffset() + "; CMD needs finite trajectories");
+                    }
+                }
+                INDArray xm = Nd4j.create(x, new long[]{rows, tCount}, DataType.DOUBLE);
+                INDArray prod = xm.mmul(rhat);
+                dots = prod.data().asDouble();
+                xm.close();
+                prod.close();
+                int l = tensorIndex.get(blk.tensor());
+                int base = (int) blk.offset();
+                long t1 = System.nanoTime();
+                assignNanos += t1 - t0;
+                for (int r = 0; r < rows; r++) {
+                    int off = r * tCount;
+                    double first = x[off];
+                    double s = 0;
+                    boolean constant = true;
+                    for (int t = 0; t < tCount; t++) {
+                        double v = x[off + t];
+                        s += v;
+                        constant &= v == first;
+                    }
+                    double mean = s / tCount;
+                    int g = base + r;
+                    if (constant) {
+                        mode[g] = 0;
+                        a[g] = 0;
+                        b[g] = first;
+                        if (nConst == constants.length) {
+                            constants = Arrays.copyOf(constants, nConst * 2);
+                        }
+                        constants[nConst++] = g;
+                        layerCounts[l][0]++;
+                        continue; // reconstructed exactly, deviation from its mean is 0
+                    }
+                    for (int t = 0; t < tCount; t++) {
+                        double c = x[off + t] - mean;
+                        den[t] += c * c;
+                    }
+                    double best = -1;
+                    int bestK = 0;
+                    for (int k = 0; k < m; k++) {
+                        double c = Math.abs(dots[r * m + k]);
+                        if (c > best) {
+                            best = c;
+                            bestK = k;
+                        }
+                    }
+                    double ak = refNorm[bestK] > 0 ? dots[r * m + bestK] / refNorm[bestK] : 0.0;
+                    double bk = mean - ak * refMean[bestK];
+                    mode[g] = bestK;
+                    a[g] = ak;
+                    b[g] = bk;
+                    layerCounts[l][bestK]++;
+                    double[] ref = refProfiles[bestK];
+                    for (int t = 0; t < tCount; t++) {
+                        double e = ak * ref[t] + bk - x[off + t];
+                        num[t] += e * e;
+                    }
+                }
+                p.step(rows);
+                t0 = System.nanoTime();
+                fitNanos += t0 - t1;
+            }
+        } finally {
+            rhat.close();
+        }
+        return new Result(mode, a, b, Arrays.copyOf(constants, nConst), layerCounts, num, den,
+                assignNanos / 1e9, fitNanos / 1e9);
+    }
+}
