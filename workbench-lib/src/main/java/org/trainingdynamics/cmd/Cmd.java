@@ -84,9 +84,27 @@ public record Cmd(int modes, CutCriterion criterion, double threshold, int sampl
         }
         Map<String, Double> shared = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        long[] idx = sample != null ? checkedSample(sample, n)
+        long[] drawn = sample != null ? checkedSample(sample, n)
                 : LayerBalancedSampler.sample(layout, (int) Math.min(sampleSize, n), seed);
-        double[][] profiles = layout.readProfiles(trajectory, idx);
+        double[][] drawnProfiles = layout.readProfiles(trajectory, drawn);
+        // zero-variance samples carry no correlation (all-zero |C| rows); the official code would give
+        // them a cluster of their own whose constant reference attracts nobody: leave them out
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < drawn.length; i++) {
+            if (!isConstant(drawnProfiles[i])) {
+                keep.add(i);
+            }
+        }
+        if (keep.isEmpty()) {
+            throw new IllegalArgumentException("all " + drawn.length + " sampled parameters are constant over the "
+                    + trajectory.checkpointCount() + " checkpoints; CMD needs parameters that move");
+        }
+        long[] idx = new long[keep.size()];
+        double[][] profiles = new double[keep.size()][];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = drawn[keep.get(i)];
+            profiles[i] = drawnProfiles[keep.get(i)];
+        }
         List<CmdResult> out = new ArrayList<>();
         try (SampleCorrelation corr = SampleCorrelation.of(profiles)) {
             long t1 = System.nanoTime();
@@ -127,6 +145,15 @@ public record Cmd(int modes, CutCriterion criterion, double threshold, int sampl
             }
         }
         return out;
+    }
+
+    static boolean isConstant(double[] profile) {
+        for (double v : profile) {
+            if (v != profile[0]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long[] checkedSample(long[] s, long n) {
