@@ -8,7 +8,8 @@ import org.trainingdynamics.study.Progress;
 /**
  * Complete-linkage agglomerative clustering by the nearest-neighbour chain algorithm (Murtagh 1983),
  * exact for complete linkage because the Lance–Williams update {@code d(k, i∪j) = max(d(k,i), d(k,j))}
- * is reducible. O(n²) time and the condensed distance matrix as the only O(n²) memory (updated in place).
+ * is reducible. O(n²) time; the only O(n²) memory is the square distance matrix, updated in place
+ * (n² doubles: 0.8 GB at n = 10⁴).
  *
  * <p>The chain walk, its tie-breaking (prefer the previous chain element; otherwise the lowest index
  * with a strictly smaller distance), the merged cluster taking the larger slot, the stable sort of merges
@@ -31,7 +32,7 @@ public final class CompleteLinkage {
 
     /**
      * Clusters {@code n} points given their condensed pairwise distances (length n(n−1)/2, scipy
-     * {@code pdist} order). The array is overwritten with inter-cluster distances.
+     * {@code pdist} order).
      */
     public static Dendrogram fit(double[] condensed, int n) {
         if (n < 1) {
@@ -41,15 +42,46 @@ public final class CompleteLinkage {
             throw new IllegalArgumentException("condensed distance vector has " + condensed.length
                     + " entries; " + n + " points need " + ((long) n * (n - 1) / 2));
         }
-        for (double d : condensed) {
-            if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("distance matrix holds a non-finite value (" + d + ")");
+        checkSize(n);
+        double[] full = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double v = condensed[(int) condensedIndex(n, i, j)];
+                full[i * n + j] = v;
+                full[j * n + i] = v;
+            }
+        }
+        return fitSquare(full, n);
+    }
+
+    static void checkSize(int n) {
+        if ((long) n * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(n + " points exceed the " + SampleCorrelation.MAX_SAMPLE
+                    + " a square distance matrix can hold");
+        }
+    }
+
+    /**
+     * Clusters {@code n} points given the full symmetric distance matrix (row-major {@code n×n}, zero
+     * diagonal), which is overwritten with inter-cluster distances. Rows are scanned contiguously, so the
+     * chain walk streams memory instead of striding through a condensed triangle.
+     */
+    public static Dendrogram fitSquare(double[] d, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("need at least one point to cluster");
+        }
+        checkSize(n);
+        if (d.length != n * n) {
+            throw new IllegalArgumentException("distance matrix has " + d.length + " entries, expected " + n + "x" + n);
+        }
+        for (double v : d) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("distance matrix holds a non-finite value (" + v + ")");
             }
         }
         if (n == 1) {
             return new Dendrogram(1, new int[0], new int[0], new double[0], new int[0]);
         }
-        double[] d = condensed;
         int[] size = new int[n];
         Arrays.fill(size, 1);
         int[] chain = new int[n];
@@ -57,12 +89,6 @@ public final class CompleteLinkage {
         int[] zx = new int[n - 1];
         int[] zy = new int[n - 1];
         double[] zd = new double[n - 1];
-        int[] zs = new int[n - 1];
-        // row offsets of the condensed matrix: index(i, j) = rowStart[i] + j for i < j
-        long[] rowStart = new long[n];
-        for (int i = 0; i < n; i++) {
-            rowStart[i] = (long) n * i - (long) i * (i + 1) / 2 - i - 1;
-        }
         try (Progress p = Progress.start("complete linkage", n - 1)) {
             for (int k = 0; k < n - 1; k++) {
                 if (chainLength == 0) {
@@ -79,30 +105,19 @@ public final class CompleteLinkage {
                 double currentMin;
                 while (true) {
                     x = chain[chainLength - 1];
+                    int row = x * n;
                     if (chainLength > 1) {
                         y = chain[chainLength - 2];
-                        currentMin = d[(int) (x < y ? rowStart[x] + y : rowStart[y] + x)];
+                        currentMin = d[row + y];
                     } else {
                         y = -1;
                         currentMin = Double.POSITIVE_INFINITY;
                     }
-                    // i < x: column x of earlier rows; i > x: row x, contiguous
-                    for (int i = 0; i < x; i++) {
-                        if (size[i] == 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (size[i] == 0 || i == x) {
                             continue;
                         }
-                        double v = d[(int) (rowStart[i] + x)];
-                        if (v < currentMin) {
-                            currentMin = v;
-                            y = i;
-                        }
-                    }
-                    long base = rowStart[x];
-                    for (int i = x + 1; i < n; i++) {
-                        if (size[i] == 0) {
-                            continue;
-                        }
-                        double v = d[(int) (base + i)];
+                        double v = d[row + i];
                         if (v < currentMin) {
                             currentMin = v;
                             y = i;
@@ -124,16 +139,17 @@ public final class CompleteLinkage {
                 zx[k] = x;
                 zy[k] = y;
                 zd[k] = currentMin;
-                zs[k] = nx + ny;
                 size[x] = 0;
                 size[y] = nx + ny;
+                int rx = x * n;
+                int ry = y * n;
                 for (int i = 0; i < n; i++) {
                     if (size[i] == 0 || i == y) {
                         continue;
                     }
-                    int ix = (int) (i < x ? rowStart[i] + x : rowStart[x] + i);
-                    int iy = (int) (i < y ? rowStart[i] + y : rowStart[y] + i);
-                    d[iy] = Math.max(d[ix], d[iy]);
+                    double v = Math.max(d[rx + i], d[ry + i]);
+                    d[ry + i] = v;
+                    d[i * n + y] = v;
                 }
                 p.step();
             }

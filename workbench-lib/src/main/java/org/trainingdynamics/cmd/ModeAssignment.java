@@ -36,6 +36,18 @@ final class ModeAssignment {
         return Math.max(1, (1 << 20) / Math.max(t, 1));
     }
 
+    private static IllegalArgumentException nonFinite(ParameterBlock blk, double[] x, int off, int tCount) {
+        long within = blk.tensorOffset() + off / tCount;
+        for (int t = 0; t < tCount; t++) {
+            if (!Double.isFinite(x[off + t])) {
+                return new IllegalArgumentException("tensor '" + blk.tensor() + "' parameter " + within + " is "
+                        + x[off + t] + " at checkpoint " + t + "; CMD needs finite trajectories");
+            }
+        }
+        return new IllegalArgumentException("tensor '" + blk.tensor() + "' parameter " + within
+                + ": its values overflow a float64 sum");
+    }
+
     static Result run(Trajectory traj, ParameterLayout layout, double[][] refProfiles) {
         long nLong = layout.parameterCount();
         if (nLong > Integer.MAX_VALUE - 8) {
@@ -85,12 +97,6 @@ final class ModeAssignment {
             for (ParameterBlock blk : traj.blocks(blockRows(tCount))) {
                 int rows = blk.rows();
                 double[] x = blk.data();
-                for (double v : x) {
-                    if (!Double.isFinite(v)) {
-                        throw new IllegalArgumentException("tensor '" + blk.tensor() + "' holds a non-finite value ("
-                                + v + ") near parameter " + blk.tensorOffset() + "; CMD needs finite trajectories");
-                    }
-                }
                 INDArray xm = Nd4j.create(x, new long[]{rows, tCount}, DataType.DOUBLE);
                 INDArray prod = xm.mmul(rhat);
                 dots = prod.data().asDouble();
@@ -109,6 +115,9 @@ final class ModeAssignment {
                         double v = x[off + t];
                         s += v;
                         constant &= v == first;
+                    }
+                    if (!Double.isFinite(s)) {
+                        throw nonFinite(blk, x, off, tCount);
                     }
                     double mean = s / tCount;
                     int g = base + r;

@@ -14,8 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link #close()}.
  */
 public final class SampleCorrelation implements AutoCloseable {
-    /** Largest sample the condensed distance vector (a Java array) can hold. */
-    public static final int MAX_SAMPLE = 65_535;
+    /** Largest sample whose square distance matrix fits one Java array. */
+    public static final int MAX_SAMPLE = 46_340;
 
     private final INDArray absCorr;
     private final int k;
@@ -104,17 +104,18 @@ public final class SampleCorrelation implements AutoCloseable {
     }
 
     /**
-     * Euclidean distances between the rows of |C| (each parameter's correlation profile), condensed in
-     * scipy {@code pdist} order, computed as {@code sqrt(max(0, |c_i|² + |c_j|² − 2 c_i·c_j))} with the Gram
-     * products in float64 GEMM blocks (O(K³) flops, O(K²/2) doubles).
+     * Euclidean distances between the rows of |C| (each parameter's correlation profile, as scipy
+     * {@code pdist} on the rows), as a full row-major K×K matrix, computed as
+     * {@code sqrt(max(0, |c_i|² + |c_j|² − 2 c_i·c_j))} with the Gram products in float64 GEMM blocks
+     * (O(K³) flops, K² doubles).
      */
-    public double[] distances() {
+    public double[] squareDistances() {
         double[] sq = new double[k];
         for (int i = 0; i < k; i++) {
             INDArray r = absCorr.getRow(i);
             sq[i] = r.mul(r).sumNumber().doubleValue();
         }
-        double[] out = new double[(int) ((long) k * (k - 1) / 2)];
+        double[] out = new double[k * k];
         int block = Math.max(1, Math.min(k, (8 << 20) / Math.max(k, 1)));
         INDArray ct = absCorr.transpose();
         for (int r0 = 0; r0 < k; r0 += block) {
@@ -126,11 +127,12 @@ public final class SampleCorrelation implements AutoCloseable {
             g.close();
             int width = k - r0;
             for (int i = r0; i < r1; i++) {
-                long base = CompleteLinkage.condensedIndex(k, i, i + 1) - (i + 1);
                 int gRow = (i - r0) * width - r0;
                 for (int j = i + 1; j < k; j++) {
                     double d2 = sq[i] + sq[j] - 2 * gv[gRow + j];
-                    out[(int) (base + j)] = d2 > 0 ? Math.sqrt(d2) : 0.0;
+                    double d = d2 > 0 ? Math.sqrt(d2) : 0.0;
+                    out[i * k + j] = d;
+                    out[j * k + i] = d;
                 }
             }
         }
