@@ -183,6 +183,8 @@ class CmdPlantedModesTest {
         Trajectory tiny = Trajectories.fromMatrix("w", new double[][]{{1, 2, 3}, {2, 4, 6.5}, {0, 1, Double.NaN}});
         assertThatThrownBy(() -> Cmd.builder().modes(1).sampleSize(2).sample(new long[]{0, 2}).build().fit(tiny))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> Cmd.builder().modes(1).sample(new long[]{0, 1}).build().fit(tiny))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter 2 is NaN at checkpoint 2");
         assertThatThrownBy(() -> Cmd.builder().sample(new long[]{0, 5}).build().fit(tiny))
                 .hasMessageContaining("outside");
         Trajectory flat = Trajectories.fromMatrix("w", new double[][]{{1, 1, 1}, {2, 2, 2}});
