@@ -13,6 +13,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.trainingdynamics.cmd.BlockDots;
 import org.trainingdynamics.cmd.Cmd;
 import org.trainingdynamics.cmd.CmdResult;
 import org.trainingdynamics.trajectory.ParameterBlock;
@@ -44,8 +45,12 @@ public final class CmdBench {
         System.out.printf("CmdBench: %d cores, max heap %.1f GB%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / 1e9);
         try {
-            endToEnd(work.resolve("e2e"), nEnd);
-            assignmentPass(work.resolve("big"), nBig);
+            if (nEnd > 0) {
+                endToEnd(work.resolve("e2e"), nEnd);
+            }
+            if (nBig > 0) {
+                assignmentPass(work.resolve("big"), nBig);
+            }
         } finally {
             Trajectories.deleteTree(work);
         }
@@ -168,7 +173,7 @@ public final class CmdBench {
         Trajectories.deleteTree(dir);
     }
 
-    /** M = 10 dot products per block: ND4J GEMM vs a tight Java loop on the same in-memory blocks. */
+    /** M = 10 dot products per block: ND4J GEMM (copy off-heap + mmul + copy back) vs BlockDots, same blocks. */
     static void kernels(StoredTrajectory traj, int rows) {
         int m = 10;
         double[] rt = new double[T * m];
@@ -184,7 +189,7 @@ public final class CmdBench {
         INDArray r = Nd4j.create(rt, new long[]{T, m}, DataType.DOUBLE);
         double[] out = new double[rows * m];
         double sink = 0;
-        for (int rep = 0; rep < 3; rep++) {
+        for (int rep = 0; rep < 4; rep++) {
             long t0 = System.nanoTime();
             for (double[] x : blocks) {
                 INDArray xm = Nd4j.create(x, new long[]{rows, T}, DataType.DOUBLE);
@@ -196,25 +201,19 @@ public final class CmdBench {
             }
             double gemm = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
-            for (double[] x : blocks) {
-                for (int i = 0; i < rows; i++) {
-                    int off = i * T;
-                    for (int k = 0; k < m; k++) {
-                        out[i * m + k] = 0;
-                    }
-                    for (int t = 0; t < T; t++) {
-                        double v = x[off + t];
-                        int ro = t * m;
-                        for (int k = 0; k < m; k++) {
-                            out[i * m + k] += v * rt[ro + k];
-                        }
-                    }
+            double[] rk = new double[m * T];
+            for (int t = 0; t < T; t++) {
+                for (int k = 0; k < m; k++) {
+                    rk[k * T + t] = rt[t * m + k];
                 }
+            }
+            for (double[] x : blocks) {
+                BlockDots.compute(x, rows, T, rk, m, out);
                 sink += out[0];
             }
             double loop = (System.nanoTime() - t0) / 1e9;
             double gbBlocks = blocks.size() * (double) rows * T * 8 / 1e9;
-            System.out.printf("kernel run %d: %d blocks of %d x %d doubles: ND4J GEMM %.3f s (%.2f GB/s), Java loop %.3f s "
+            System.out.printf("kernel run %d: %d blocks of %d x %d doubles: ND4J GEMM %.3f s (%.2f GB/s), BlockDots (Java) %.3f s "
                     + "(%.2f GB/s), GEMM speed-up %.2fx [sink %.1f]%n", rep, blocks.size(), rows, T, gemm, gbBlocks / gemm,
                     loop, gbBlocks / loop, loop / gemm, sink);
         }

@@ -3,9 +3,6 @@ package org.trainingdynamics.cmd;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.study.Progress;
 import org.trainingdynamics.trajectory.ParameterBlock;
 import org.trainingdynamics.trajectory.Trajectory;
@@ -16,8 +13,8 @@ import org.trainingdynamics.trajectory.Trajectory;
  * ({@code calc_AB_vec}: {@code a = cov(w, r)/var(r)}, {@code b = mean(w) − a·mean(r)}, i.e. least squares on
  * the design {@code [r(t), 1]}) and the reconstruction error, block by block so N×T never has to fit the heap.
  *
- * <p>Per block the M dot products with the centred, unit-norm reference profiles are one float64 GEMM
- * ({@code [rows, T] × [T, M]}); {@code x·r̂ = (x − x̄)·r̂} because {@code r̂} is centred. Correlations are
+ * <p>Per block the M dot products with the centred, unit-norm reference profiles are one block product
+ * ({@link BlockDots}: {@code [rows, T] × [T, M]}); {@code x·r̂ = (x − x̄)·r̂} because {@code r̂} is centred. Correlations are
  * therefore centred float64, not the official code's float32 one-pass formula. A parameter whose profile
  * is exactly constant (zero variance) is assigned to mode 0 with {@code a = 0}, {@code b =} its value
  * (reconstructed exactly) and listed in {@link Result#constants()}; a reference with zero variance
@@ -59,7 +56,7 @@ final class ModeAssignment {
         int m = refProfiles.length;
         double[] refMean = new double[m];
         double[] refNorm = new double[m];
-        double[] rhatT = new double[tCount * m];
+        double[] rhat = new double[m * tCount];
         for (int k = 0; k < m; k++) {
             double[] r = refProfiles[k];
             double s = 0;
@@ -73,10 +70,9 @@ final class ModeAssignment {
             }
             refNorm[k] = Math.sqrt(ss);
             for (int t = 0; t < tCount; t++) {
-                rhatT[t * m + k] = refNorm[k] > 0 ? (r[t] - refMean[k]) / refNorm[k] : 0.0;
+                rhat[k * tCount + t] = refNorm[k] > 0 ? (r[t] - refMean[k]) / refNorm[k] : 0.0;
             }
         }
-        INDArray rhat = Nd4j.create(rhatT, new long[]{tCount, m}, DataType.DOUBLE);
         int[] mode = new int[n];
         double[] a = new double[n];
         double[] b = new double[n];
@@ -91,17 +87,14 @@ final class ModeAssignment {
         double[] den = new double[tCount];
         long assignNanos = 0;
         long fitNanos = 0;
-        double[] dots = new double[0];
+        int maxRows = blockRows(tCount);
+        double[] dots = new double[maxRows * m];
         try (Progress p = Progress.start("CMD assignment", n)) {
             long t0 = System.nanoTime();
-            for (ParameterBlock blk : traj.blocks(blockRows(tCount))) {
+            for (ParameterBlock blk : traj.blocks(maxRows)) {
                 int rows = blk.rows();
                 double[] x = blk.data();
-                INDArray xm = Nd4j.create(x, new long[]{rows, tCount}, DataType.DOUBLE);
-                INDArray prod = xm.mmul(rhat);
-                dots = prod.data().asDouble();
-                xm.close();
-                prod.close();
+                BlockDots.compute(x, rows, tCount, rhat, m, dots);
                 int l = tensorIndex.get(blk.tensor());
                 int base = (int) blk.offset();
                 long t1 = System.nanoTime();
@@ -132,10 +125,6 @@ final class ModeAssignment {
                         layerCounts[l][0]++;
                         continue; // reconstructed exactly, deviation from its mean is 0
                     }
-                    for (int t = 0; t < tCount; t++) {
-                        double c = x[off + t] - mean;
-                        den[t] += c * c;
-                    }
                     double best = -1;
                     int bestK = 0;
                     for (int k = 0; k < m; k++) {
@@ -153,7 +142,10 @@ final class ModeAssignment {
                     layerCounts[l][bestK]++;
                     double[] ref = refProfiles[bestK];
                     for (int t = 0; t < tCount; t++) {
-                        double e = ak * ref[t] + bk - x[off + t];
+                        double v = x[off + t];
+                        double c = v - mean;
+                        double e = ak * ref[t] + bk - v;
+                        den[t] += c * c;
                         num[t] += e * e;
                     }
                 }
@@ -161,8 +153,6 @@ final class ModeAssignment {
                 t0 = System.nanoTime();
                 fitNanos += t0 - t1;
             }
-        } finally {
-            rhat.close();
         }
         return new Result(mode, a, b, Arrays.copyOf(constants, nConst), layerCounts, num, den,
                 assignNanos / 1e9, fitNanos / 1e9);
