@@ -82,10 +82,10 @@ public final class CompleteLinkage {
         if (n == 1) {
             return new Dendrogram(1, new int[0], new int[0], new double[0], new int[0]);
         }
-        int[] size = new int[n];
-        Arrays.fill(size, 1);
         int[] chain = new int[n];
         int chainLength = 0;
+        int[] active = IntStream.range(0, n).toArray();
+        int nActive = n;
         int[] zx = new int[n - 1];
         int[] zy = new int[n - 1];
         double[] zd = new double[n - 1];
@@ -93,12 +93,7 @@ public final class CompleteLinkage {
             for (int k = 0; k < n - 1; k++) {
                 if (chainLength == 0) {
                     chainLength = 1;
-                    for (int i = 0; i < n; i++) {
-                        if (size[i] > 0) {
-                            chain[0] = i;
-                            break;
-                        }
-                    }
+                    chain[0] = active[0];
                 }
                 int x;
                 int y;
@@ -113,8 +108,9 @@ public final class CompleteLinkage {
                         y = -1;
                         currentMin = Double.POSITIVE_INFINITY;
                     }
-                    for (int i = 0; i < n; i++) {
-                        if (size[i] == 0 || i == x) {
+                    for (int j = 0; j < nActive; j++) {
+                        int i = active[j];
+                        if (i == x) {
                             continue;
                         }
                         double v = d[row + i];
@@ -134,17 +130,18 @@ public final class CompleteLinkage {
                     x = y;
                     y = t;
                 }
-                int nx = size[x];
-                int ny = size[y];
                 zx[k] = x;
                 zy[k] = y;
                 zd[k] = currentMin;
-                size[x] = 0;
-                size[y] = nx + ny;
                 int rx = x * n;
                 int ry = y * n;
-                for (int i = 0; i < n; i++) {
-                    if (size[i] == 0 || i == y) {
+                // drop x from the (ascending) active list, keeping scipy's scan order
+                int pos = Arrays.binarySearch(active, 0, nActive, x);
+                System.arraycopy(active, pos + 1, active, pos, nActive - pos - 1);
+                nActive--;
+                for (int j = 0; j < nActive; j++) {
+                    int i = active[j];
+                    if (i == y) {
                         continue;
                     }
                     double v = Math.max(d[rx + i], d[ry + i]);
