@@ -43,6 +43,24 @@ class CmdCommandTest {
     }
 
     @Test
+    void readsARunFolderWithWindowAndSelection() throws Exception {
+        Path g = Path.of(System.getProperty("workbench.shared", "../../shared"), "golden", "cmd");
+        Path run = tmp.resolve("run");
+        org.trainingdynamics.trajectory.Trajectories.write(
+                org.trainingdynamics.trajectory.Trajectories.fromNpyMatrix(g.resolve("mlp-weights.npy")), run, DType.FLOAT32);
+        Path out = tmp.resolve("out2");
+        int rc = new CommandLine(new WorkbenchCli()).execute("cmd", run.toString(), "--criterion", "distance",
+                "--threshold", "2", "--sample-size", "300", "--seed", "4", "--window", "0:30:2", "--select", "weig*",
+                "--out", out.toString());
+        assertThat(rc).isZero();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(s.get("checkpoints").asInt()).isEqualTo(15);
+        assertThat(s.get("parameters").asInt()).isEqualTo(5634);
+        assertThat(s.get("modes").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(Npy.read(out.resolve("ref.npy")).size()).isEqualTo(s.get("modes").asLong());
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         CommandLine cl = new CommandLine(new WorkbenchCli());
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> ex instanceof IllegalArgumentException ? 2 : 1);
