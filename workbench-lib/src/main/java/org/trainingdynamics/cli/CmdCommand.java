@@ -112,7 +112,7 @@ public final class CmdCommand implements Callable<Integer> {
         ms.removeIf(k -> k > r.modeCount());
         Cmd sweepCfg = Cmd.builder().modes(r.modeCount()).sample(r.sample()).build();
         List<CmdResult> sweep = sweepCfg.sweep(traj, ms.stream().mapToInt(Integer::intValue).toArray());
-        Figures.save(CmdFigures.correlationHeatmap(r, 200), out.resolve("correlation"));
+        Figures.save(CmdFigures.correlationHeatmap(r, 120), out.resolve("correlation"));
         Figures.save(CmdFigures.modeProfiles(r), out.resolve("mode-profiles"));
         Figures.save(CmdFigures.checkpointError(r), out.resolve("error-per-checkpoint"));
         Figures.save(CmdFigures.errorVsModes(sweep), out.resolve("error-vs-modes"));

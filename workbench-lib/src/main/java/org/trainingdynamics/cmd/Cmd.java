@@ -73,6 +73,16 @@ public record Cmd(int modes, CutCriterion criterion, double threshold, int sampl
      * ignored and one result is returned.
      */
     public List<CmdResult> sweep(Trajectory trajectory, int... modeCounts) {
+        if (criterion == CutCriterion.MAXCLUST) {
+            if (modeCounts == null || modeCounts.length == 0) {
+                throw new IllegalArgumentException("sweep needs at least one mode count");
+            }
+            for (int m : modeCounts) {
+                if (m < 1) {
+                    throw new IllegalArgumentException("mode counts must be >= 1, got " + m);
+                }
+            }
+        }
         ParameterLayout layout = ParameterLayout.of(trajectory);
         long n = layout.parameterCount();
         if (n < 1) {

@@ -82,6 +82,9 @@ public final class CompleteLinkage {
         if (n == 1) {
             return new Dendrogram(1, new int[0], new int[0], new double[0], new int[0]);
         }
+        for (int i = 0; i < n; i++) {
+            d[i * n + i] = Double.POSITIVE_INFINITY;
+        }
         int[] chain = new int[n];
         int chainLength = 0;
         int[] active = IntStream.range(0, n).toArray();
@@ -110,10 +113,7 @@ public final class CompleteLinkage {
                     }
                     for (int j = 0; j < nActive; j++) {
                         int i = active[j];
-                        if (i == x) {
-                            continue;
-                        }
-                        double v = d[row + i];
+                        double v = d[row + i]; // the diagonal is +inf, so i == x never wins
                         if (v < currentMin) {
                             currentMin = v;
                             y = i;
@@ -141,10 +141,7 @@ public final class CompleteLinkage {
                 nActive--;
                 for (int j = 0; j < nActive; j++) {
                     int i = active[j];
-                    if (i == y) {
-                        continue;
-                    }
-                    double v = Math.max(d[rx + i], d[ry + i]);
+                    double v = Math.max(d[rx + i], d[ry + i]); // i == y keeps the +inf diagonal
                     d[ry + i] = v;
                     d[i * n + y] = v;
                 }
