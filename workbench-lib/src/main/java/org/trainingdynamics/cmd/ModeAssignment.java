@@ -102,13 +102,27 @@ final class ModeAssignment {
                 for (int r = 0; r < rows; r++) {
                     int off = r * tCount;
                     double first = x[off];
-                    double s = 0;
-                    boolean constant = true;
-                    for (int t = 0; t < tCount; t++) {
-                        double v = x[off + t];
-                        s += v;
-                        constant &= v == first;
+                    double s0 = 0;
+                    double s1 = 0;
+                    double lo = first;
+                    double hi = first;
+                    int t2 = tCount & ~1;
+                    for (int t = 0; t < t2; t += 2) {
+                        double v0 = x[off + t];
+                        double v1 = x[off + t + 1];
+                        s0 += v0;
+                        s1 += v1;
+                        lo = Math.min(lo, Math.min(v0, v1));
+                        hi = Math.max(hi, Math.max(v0, v1));
                     }
+                    if (t2 < tCount) {
+                        double v = x[off + t2];
+                        s0 += v;
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                    double s = s0 + s1;
+                    boolean constant = lo == hi;
                     if (!Double.isFinite(s)) {
                         throw nonFinite(blk, x, off, tCount);
                     }
