@@ -22,7 +22,10 @@ import org.trainingdynamics.trajectory.Trajectory;
  *       least-squares {@code a_i, b_i} ({@link ModeAssignment}), streaming parameter blocks.</li>
  * </ol>
  *
- * <p>Defaults are the paper's: M = 10 modes ({@code maxclust}), K = 1000 samples, distance divisor 2.
+ * <p>Defaults are the paper's: M = 10 modes ({@code maxclust}), K = 1000 samples (capped at N), distance
+ * divisor 2. Sampled parameters with zero variance are left out of the clustering (their |C| rows are all
+ * zero; in the official code they would form a mode whose constant reference attracts nobody); every
+ * zero-variance parameter is assigned to mode 0 with {@code a = 0}, {@code b =} its value.
  * The trajectory passed in may be a {@link Trajectory#window window} or {@link Trajectory#select selection}.
  *
  * @param modes      maximal number of modes M for {@link CutCriterion#MAXCLUST}

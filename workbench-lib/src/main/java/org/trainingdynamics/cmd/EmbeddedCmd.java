@@ -148,11 +148,7 @@ public final class EmbeddedCmd {
             }
             tb.checkpoint(e, e, row);
         }
-        Cmd c = config.cmd();
-        if (c.sample() == null && c.sampleSize() > n) {
-            c = new Cmd(c.modes(), c.criterion(), c.threshold(), n, c.seed(), null);
-        }
-        warmupFit = c.fit(tb.build());
+        warmupFit = config.cmd().fit(tb.build());
         warmupHistory.clear();
         online = OnlineCmd.of(warmupFit);
         aFrozen = online.a();
