@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             HmmCommand.class,
             TrainCommand.class,
+            CmdCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 

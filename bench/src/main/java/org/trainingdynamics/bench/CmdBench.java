@@ -1,0 +1,222 @@
+package org.trainingdynamics.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.trainingdynamics.cmd.BlockDots;
+import org.trainingdynamics.cmd.Cmd;
+import org.trainingdynamics.cmd.CmdResult;
+import org.trainingdynamics.trajectory.ParameterBlock;
+import org.trainingdynamics.trajectory.StoredTrajectory;
+import org.trainingdynamics.trajectory.TensorSpec;
+import org.trainingdynamics.trajectory.Trajectories;
+import org.trainingdynamics.trajectory.TrajectoryRecorder;
+
+/**
+ * CMD benchmarks (docs/BENCHMARKS.md, "## CMD"), each a ratio against a baseline measured in the same run:
+ * <ol>
+ *   <li>the assignment + fit pass over a stored float32 trajectory of N parameters × 100 checkpoints, as
+ *       GB/s of the store's bytes relative to (a) streaming the same blocks through {@code blocks()} with a
+ *       trivial consumer and (b) reading the tensor files sequentially;</li>
+ *   <li>the M dot products per block: one ND4J GEMM against a tight Java loop, on the same blocks;</li>
+ *   <li>post-hoc CMD end to end on 1M × 100 with K = 1000 and K = 10000: each phase's share.</li>
+ * </ol>
+ * Usage: {@code CmdBench <work-dir> [N for part 1, default 20000000] [N for part 3, default 1000000]}.
+ * The generated stores are deleted at the end.
+ */
+public final class CmdBench {
+    static final int T = 100;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args.length > 0 ? args[0] : "/tmp/cmd-bench");
+        long nBig = args.length > 1 ? Long.parseLong(args[1]) : 20_000_000L;
+        int nEnd = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        Files.createDirectories(work);
+        System.out.printf("CmdBench: %d cores, max heap %.1f GB%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() / 1e9);
+        try {
+            if (nEnd > 0) {
+                endToEnd(work.resolve("e2e"), nEnd);
+            }
+            if (nBig > 0) {
+                assignmentPass(work.resolve("big"), nBig);
+            }
+        } finally {
+            Trajectories.deleteTree(work);
+        }
+    }
+
+    /** Writes N parameters in 8 tensors following 6 planted profiles with scale, offset and noise. */
+    static StoredTrajectory generate(Path dir, long n) {
+        int tensors = 8;
+        long per = n / tensors;
+        List<TensorSpec> specs = new ArrayList<>();
+        for (int l = 0; l < tensors; l++) {
+            specs.add(TensorSpec.of("layer" + l + ".weight", l == tensors - 1 ? n - per * (tensors - 1) : per));
+        }
+        double[][] prof = new double[6][T];
+        for (int t = 0; t < T; t++) {
+            double s = t / (T - 1.0);
+            prof[0][t] = Math.exp(-4 * s);
+            prof[1][t] = Math.sqrt(s);
+            prof[2][t] = Math.sin(3 * s);
+            prof[3][t] = s * s;
+            prof[4][t] = Math.log1p(5 * s);
+            prof[5][t] = Math.cos(5 * s) * (1 - s);
+        }
+        long t0 = System.nanoTime();
+        try (TrajectoryRecorder rec = TrajectoryRecorder.create(dir, specs, Map.of("source", "CmdBench"))) {
+            for (int t = 0; t < T; t++) {
+                Map<String, float[]> row = new LinkedHashMap<>();
+                long g = 0;
+                for (TensorSpec s : specs) {
+                    float[] v = new float[(int) s.size()];
+                    for (int i = 0; i < v.length; i++, g++) {
+                        long h = mix(g);
+                        int grp = (int) ((h >>> 8) % 6);
+                        double a = ((h >>> 20) & 0xffff) / 65536.0 - 0.5;
+                        double b = ((h >>> 36) & 0xffff) / 65536.0 - 0.5;
+                        double noise = ((mix(g * 131 + t) >>> 40) / (double) (1L << 24) - 0.5) * 0.02;
+                        v[i] = (float) (a * prof[grp][t] + b + noise);
+                    }
+                    row.put(s.name(), v);
+                }
+                rec.append(t, t, row);
+            }
+        }
+        System.out.printf("  generated %d x %d float32 (%.2f GB) in %.1f s%n", n, T, n * T * 4 / 1e9, (System.nanoTime() - t0) / 1e9);
+        return Trajectories.open(dir);
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    static void endToEnd(Path dir, int n) {
+        System.out.printf("%n== post-hoc CMD end to end, N = %d, T = %d, M = 10 ==%n", n, T);
+        StoredTrajectory traj = generate(dir, n);
+        for (int k : new int[]{1000, 10000}) {
+            long t0 = System.nanoTime();
+            CmdResult r = Cmd.builder().modes(10).sampleSize(k).seed(1).build().fit(traj);
+            double total = (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> ph = r.phaseSeconds();
+            double sum = ph.values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf("K = %d: total %.2f s (phases %.2f s), %d modes, relative error %.4f%n", k, total, sum,
+                    r.modeCount(), r.relativeError());
+            for (var e : ph.entrySet()) {
+                System.out.printf("   %-20s %8.3f s  %5.1f %%%n", e.getKey(), e.getValue(), 100 * e.getValue() / total);
+            }
+            System.out.printf("   clustering / assignment pass = %.2f%n", ph.get("clustering") / (ph.get("assignment") + ph.get("fit")));
+        }
+        Trajectories.deleteTree(dir);
+    }
+
+    static void assignmentPass(Path dir, long n) throws IOException {
+        System.out.printf("%n== assignment + fit pass, N = %d, T = %d (%.2f GB float32 on disk) ==%n", n, T, n * T * 4 / 1e9);
+        StoredTrajectory traj = generate(dir, n);
+        double gb = n * T * 4 / 1e9;
+        // refs: sample + clustering on a small sample, so the timed pass below is the streaming part
+        CmdResult warm = Cmd.builder().modes(10).sampleSize(1000).seed(2).build().fit(traj.select("layer0.*"));
+        long[] refs = warm.references();
+        int rows = Math.max(1, (1 << 20) / T);
+        for (int rep = 0; rep < 2; rep++) {
+            // (a) sequential read of the tensor files
+            long t0 = System.nanoTime();
+            long bytes = 0;
+            ByteBuffer buf = ByteBuffer.allocateDirect(8 << 20);
+            try (var files = Files.list(dir.resolve("params"))) {
+                for (Path f : files.toList()) {
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                        int r;
+                        while ((r = ch.read(buf.clear())) > 0) {
+                            bytes += r;
+                        }
+                    }
+                }
+            }
+            double seq = (System.nanoTime() - t0) / 1e9;
+            // (b) the store's block stream with a trivial consumer
+            t0 = System.nanoTime();
+            double sink = 0;
+            for (ParameterBlock b : traj.blocks(rows)) {
+                double[] d = b.data();
+                for (int i = 0; i < d.length; i += 97) {
+                    sink += d[i];
+                }
+            }
+            double stream = (System.nanoTime() - t0) / 1e9;
+            // (c) the CMD assignment + fit pass with the warm-up references (explicit sample = refs keeps
+            //     sampling/clustering negligible: K = M)
+            t0 = System.nanoTime();
+            CmdResult r = Cmd.builder().modes(refs.length).sample(refs).build().fit(traj);
+            double pass = (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> ph = r.phaseSeconds();
+            System.out.printf("run %d: sequential file read %.2f s (%.2f GB/s, %d bytes); blocks() stream %.2f s (%.2f GB/s); "
+                            + "CMD assign+fit %.2f s (%.2f GB/s; assignment %.2f s, fit %.2f s) [sink %.1f]%n",
+                    rep, seq, gb / seq, bytes, stream, gb / stream, pass, gb / pass, ph.get("assignment"), ph.get("fit"), sink);
+            System.out.printf("   ratio CMD pass / blocks() stream = %.2f; CMD pass / sequential read = %.2f; modes %d%n",
+                    stream / pass, seq / pass, r.modeCount());
+        }
+        kernels(traj, rows);
+        Trajectories.deleteTree(dir);
+    }
+
+    /** M = 10 dot products per block: ND4J GEMM (copy off-heap + mmul + copy back) vs BlockDots, same blocks. */
+    static void kernels(StoredTrajectory traj, int rows) {
+        int m = 10;
+        double[] rt = new double[T * m];
+        for (int i = 0; i < rt.length; i++) {
+            rt[i] = Math.sin(i * 0.37);
+        }
+        List<double[]> blocks = new ArrayList<>();
+        for (ParameterBlock b : traj.select("layer0.*").blocks(rows)) {
+            if (b.rows() == rows && blocks.size() < 40) {
+                blocks.add(b.data());
+            }
+        }
+        INDArray r = Nd4j.create(rt, new long[]{T, m}, DataType.DOUBLE);
+        double[] out = new double[rows * m];
+        double sink = 0;
+        for (int rep = 0; rep < 4; rep++) {
+            long t0 = System.nanoTime();
+            for (double[] x : blocks) {
+                INDArray xm = Nd4j.create(x, new long[]{rows, T}, DataType.DOUBLE);
+                INDArray p = xm.mmul(r);
+                double[] d = p.data().asDouble();
+                sink += d[0];
+                xm.close();
+                p.close();
+            }
+            double gemm = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            double[] rk = new double[m * T];
+            for (int t = 0; t < T; t++) {
+                for (int k = 0; k < m; k++) {
+                    rk[k * T + t] = rt[t * m + k];
+                }
+            }
+            for (double[] x : blocks) {
+                BlockDots.compute(x, rows, T, rk, m, out);
+                sink += out[0];
+            }
+            double loop = (System.nanoTime() - t0) / 1e9;
+            double gbBlocks = blocks.size() * (double) rows * T * 8 / 1e9;
+            System.out.printf("kernel run %d: %d blocks of %d x %d doubles: ND4J GEMM %.3f s (%.2f GB/s), BlockDots (Java) %.3f s "
+                    + "(%.2f GB/s), GEMM speed-up %.2fx [sink %.1f]%n", rep, blocks.size(), rows, T, gemm, gbBlocks / gemm,
+                    loop, gbBlocks / loop, loop / gemm, sink);
+        }
+        r.close();
+    }
+}

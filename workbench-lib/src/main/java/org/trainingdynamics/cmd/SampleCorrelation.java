@@ -1,0 +1,164 @@
+package org.trainingdynamics.cmd;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The K×K matrix {@code |C|} of absolute Pearson correlations over time between the sampled parameters'
+ * profiles ({@code compute_modes}: {@code |np.corrcoef(W_K)|}, NaN → 0), computed in float64 on centred
+ * profiles (the Gram matrix of the centred rows divided by both standard deviations, as
+ * {@code np.corrcoef} does, clipped to [−1, 1]). A zero-variance profile gets an all-zero row and column,
+ * diagonal included, as the official code's NaN → 0 rule gives. Held off-heap (ND4J), released by
+ * {@link #close()}.
+ */
+public final class SampleCorrelation implements AutoCloseable {
+    /** Largest sample whose square distance matrix fits one Java array. */
+    public static final int MAX_SAMPLE = 46_340;
+
+    private final INDArray absCorr;
+    private final int k;
+
+    private SampleCorrelation(INDArray absCorr) {
+        this.absCorr = absCorr;
+        this.k = (int) absCorr.rows();
+    }
+
+    /** |corr| of the rows of {@code profiles} ({@code [K][T]}). */
+    public static SampleCorrelation of(double[][] profiles) {
+        int k = profiles.length;
+        if (k < 1) {
+            throw new IllegalArgumentException("no sampled profiles");
+        }
+        if (k > MAX_SAMPLE) {
+            throw new IllegalArgumentException("sample size " + k + " exceeds " + MAX_SAMPLE);
+        }
+        int t = profiles[0].length;
+        double[] z = new double[k * t];
+        double[] sd = new double[k];
+        for (int i = 0; i < k; i++) {
+            double[] p = profiles[i];
+            if (p.length != t) {
+                throw new IllegalArgumentException("profile " + i + " has " + p.length + " checkpoints, expected " + t);
+            }
+            double s = 0;
+            for (double v : p) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("sampled profile " + i + " holds a non-finite value (" + v + ")");
+                }
+                s += v;
+            }
+            double mean = s / t;
+            boolean constant = true;
+            for (int j = 0; j < t; j++) {
+                z[i * t + j] = p[j] - mean;
+                constant &= p[j] == p[0];
+            }
+            if (constant) {
+                for (int j = 0; j < t; j++) {
+                    z[i * t + j] = 0;
+                }
+            }
+        }
+        INDArray zm = Nd4j.create(z, new long[]{k, t}, DataType.DOUBLE);
+        INDArray g = zm.mmul(zm.transpose());
+        zm.close();
+        double denom = Math.max(t - 1, 1);
+        g.divi(denom);
+        for (int i = 0; i < k; i++) {
+            sd[i] = Math.sqrt(g.getDouble(i, i));
+        }
+        // c_ij = (g_ij / sd_i) / sd_j, NaN (zero variance) -> 0, clipped, absolute value
+        INDArray sdCol = Nd4j.create(sd, new long[]{k, 1}, DataType.DOUBLE);
+        INDArray sdRow = Nd4j.create(sd, new long[]{1, k}, DataType.DOUBLE);
+        g.diviColumnVector(sdCol);
+        g.diviRowVector(sdRow);
+        sdCol.close();
+        sdRow.close();
+        // zero-variance rows/columns become 0/0 = NaN: zero them, then |.| and clip at 1
+        for (int i = 0; i < k; i++) {
+            if (sd[i] == 0) {
+                g.getRow(i).assign(0);
+                g.getColumn(i).assign(0);
+            }
+        }
+        org.nd4j.linalg.ops.transforms.Transforms.abs(g, false);
+        org.nd4j.linalg.ops.transforms.Transforms.min(g, 1.0, false);
+        return new SampleCorrelation(g);
+    }
+
+    /** Sample size K. */
+    public int size() {
+        return k;
+    }
+
+    /** |corr| between sampled parameters {@code i} and {@code j}. */
+    public double get(int i, int j) {
+        return absCorr.getDouble(i, j);
+    }
+
+    /** Row {@code i} of |C| (a copy). */
+    public double[] row(int i) {
+        return absCorr.getRow(i).toDoubleVector();
+    }
+
+    /**
+     * Euclidean distances between the rows of |C| (each parameter's correlation profile, as scipy
+     * {@code pdist} on the rows), as a full row-major K×K matrix, computed as
+     * {@code sqrt(max(0, |c_i|² + |c_j|² − 2 c_i·c_j))} with the Gram products in float64 GEMM blocks
+     * (O(K³) flops, K² doubles).
+     */
+    public double[] squareDistances() {
+        double[] sq = new double[k];
+        for (int i = 0; i < k; i++) {
+            INDArray r = absCorr.getRow(i);
+            sq[i] = r.mul(r).sumNumber().doubleValue();
+        }
+        double[] out = new double[k * k];
+        int block = Math.max(1, Math.min(k, (8 << 20) / Math.max(k, 1)));
+        INDArray ct = absCorr.transpose();
+        for (int r0 = 0; r0 < k; r0 += block) {
+            int r1 = Math.min(k, r0 + block);
+            INDArray rows = absCorr.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
+            INDArray cols = ct.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, k));
+            INDArray g = rows.mmul(cols).dup('c');
+            double[] gv = g.data().asDouble();
+            g.close();
+            int width = k - r0;
+            for (int i = r0; i < r1; i++) {
+                int gRow = (i - r0) * width - r0;
+                for (int j = i + 1; j < k; j++) {
+                    double d2 = sq[i] + sq[j] - 2 * gv[gRow + j];
+                    double d = d2 > 0 ? Math.sqrt(d2) : 0.0;
+                    out[i * k + j] = d;
+                    out[j * k + i] = d;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mean |corr| of each member to its cluster (self included) — the reference criterion of
+     * {@code find_ref_w_per_mode}; {@code members} are sample positions.
+     */
+    public double[] meanWithin(int[] members) {
+        double[] acc = new double[members.length];
+        for (int i : members) {
+            double[] r = row(i);
+            for (int j = 0; j < members.length; j++) {
+                acc[j] += r[members[j]];
+            }
+        }
+        for (int j = 0; j < acc.length; j++) {
+            acc[j] /= members.length;
+        }
+        return acc;
+    }
+
+    @Override
+    public void close() {
+        absCorr.close();
+    }
+}
