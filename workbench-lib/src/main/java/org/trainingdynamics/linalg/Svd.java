@@ -1,0 +1,196 @@
+package org.trainingdynamics.linalg;
+
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.decomposition.svd.SvdImplicitQrDecompose_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Singular value decomposition of a dense float64 matrix given row-major: singular values only (no
+ * singular vector is ever formed), or a thin SVD keeping the top-k singular vector pairs.
+ *
+ * <p>Large matrices go to LAPACK {@code dgesvd} through {@code Nd4j.getBlasWrapper().lapack().gesvd}; a
+ * row-major {@code m × n} array is the column-major storage of its transpose, so it is handed to LAPACK
+ * without a copy or transpose. The vector path never asks LAPACK for an economy U (which corrupts memory in
+ * ND4J 1.0.0-M2.1): a tall matrix is first reduced by QR, {@code A = QR}, then R (n × n) is decomposed with
+ * full factors and {@code U = Q U_R}. Matrices whose larger side is at most {@link #EJML_MAX_DIM} go to EJML
+ * (pure Java, implicit-QR bidiagonal SVD), which is faster there because ND4J's per-call overhead dominates
+ * (measured in {@code SpectralBench}).
+ */
+public final class Svd {
+
+    /** Matrices with {@code max(m, n)} at most this go to EJML instead of LAPACK. */
+    public static final int EJML_MAX_DIM = 128;
+
+    private Svd() {
+    }
+
+    /** Which implementation decomposes a matrix. */
+    public enum Backend {
+        /** EJML below {@link #EJML_MAX_DIM}, LAPACK above. */
+        AUTO,
+        /** LAPACK {@code dgesvd} through ND4J. */
+        LAPACK,
+        /** EJML's implicit-QR SVD. */
+        EJML
+    }
+
+    /** All {@code min(m, n)} singular values of the row-major {@code m × n} matrix {@code a}, descending. */
+    public static double[] values(double[] a, int m, int n) {
+        return values(a, m, n, Backend.AUTO);
+    }
+
+    /** As {@link #values(double[], int, int)}, with an explicit back end. */
+    public static double[] values(double[] a, int m, int n, Backend backend) {
+        check(a, m, n);
+        if (useEjml(m, n, backend)) {
+            SingularValueDecomposition_F64<DMatrixRMaj> svd = new SvdImplicitQrDecompose_DDRM(true, false, false, false);
+            if (!svd.decompose(new DMatrixRMaj(m, n, true, a))) {
+                throw new ArithmeticException("EJML SVD did not converge on a " + m + "x" + n + " matrix");
+            }
+            return sortedDescending(Arrays.copyOf(svd.getSingularValues(), Math.min(m, n)));
+        }
+        // row-major m×n == column-major n×m (Aᵀ); singular values are the same.
+        INDArray at = Nd4j.create(a, new long[]{n, m}, 'f');
+        INDArray s = Nd4j.create(DataType.DOUBLE, Math.min(m, n));
+        Nd4j.getBlasWrapper().lapack().gesvd(at, s, null, null);
+        double[] out = s.toDoubleVector();
+        at.close();
+        s.close();
+        return sortedDescending(out);
+    }
+
+    /**
+     * Thin SVD of the row-major {@code m × n} matrix {@code a}: all singular values and the top
+     * {@code k ≤ min(m, n)} left and right singular vectors.
+     */
+    public static ThinSvd thin(double[] a, int m, int n, int k) {
+        return thin(a, m, n, k, Backend.AUTO);
+    }
+
+    /** As {@link #thin(double[], int, int, int)}, with an explicit back end. */
+    public static ThinSvd thin(double[] a, int m, int n, int k, Backend backend) {
+        check(a, m, n);
+        int r = Math.min(m, n);
+        if (k < 0 || k > r) {
+            throw new IllegalArgumentException("k = " + k + " singular vectors requested from a " + m + "x" + n
+                    + " matrix (at most " + r + ")");
+        }
+        if (m < n) {
+            ThinSvd t = thin(transpose(a, m, n), n, m, k, backend);
+            return new ThinSvd(m, n, t.values(), k, t.v(), t.u());
+        }
+        return useEjml(m, n, backend) ? thinEjml(a, m, n, k) : thinLapack(a, m, n, k);
+    }
+
+    private static ThinSvd thinEjml(double[] a, int m, int n, int k) {
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = new SvdImplicitQrDecompose_DDRM(true, true, true, false);
+        if (!svd.decompose(new DMatrixRMaj(m, n, true, a))) {
+            throw new ArithmeticException("EJML SVD did not converge on a " + m + "x" + n + " matrix");
+        }
+        double[] sv = svd.getSingularValues();
+        int r = Math.min(m, n);
+        Integer[] order = order(sv, r);
+        DMatrixRMaj uu = svd.getU(null, false);
+        DMatrixRMaj vv = svd.getV(null, false);
+        double[] values = new double[r];
+        double[] u = new double[m * k];
+        double[] v = new double[n * k];
+        for (int i = 0; i < r; i++) {
+            values[i] = sv[order[i]];
+        }
+        for (int i = 0; i < k; i++) {
+            int c = order[i];
+            for (int row = 0; row < m; row++) {
+                u[row * k + i] = uu.get(row, c);
+            }
+            for (int row = 0; row < n; row++) {
+                v[row * k + i] = vv.get(row, c);
+            }
+        }
+        return new ThinSvd(m, n, values, k, u, v);
+    }
+
+    /** m ≥ n: A = QR (reduced), R = U_R S V_Rᵀ (full n×n factors), U = Q U_R. */
+    private static ThinSvd thinLapack(double[] a, int m, int n, int k) {
+        INDArray am = Nd4j.create(a, new long[]{m, n}, 'c');
+        INDArray q = null;
+        INDArray core;
+        if (m > n) {
+            INDArray[] qr = Nd4j.linalg().qr(am);
+            q = qr[0];
+            core = qr[1].dup('f');
+        } else {
+            core = am.dup('f');
+        }
+        INDArray s = Nd4j.create(DataType.DOUBLE, n);
+        INDArray ur = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
+        INDArray vt = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
+        Nd4j.getBlasWrapper().lapack().gesvd(core, s, ur, vt);
+        INDArray urk = ur.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
+        INDArray uk = q == null ? urk.dup('c') : q.mmul(urk).dup('c');
+        INDArray vk = vt.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).transpose().dup('c');
+        double[] values = s.toDoubleVector();
+        double[] u = k == 0 ? new double[0] : uk.reshape(m * k).toDoubleVector();
+        double[] v = k == 0 ? new double[0] : vk.reshape(n * k).toDoubleVector();
+        for (INDArray x : new INDArray[]{am, q, core, s, ur, vt, uk, vk}) {
+            if (x != null) {
+                x.close();
+            }
+        }
+        return new ThinSvd(m, n, values, k, u, v);
+    }
+
+    private static boolean useEjml(int m, int n, Backend backend) {
+        return backend == Backend.EJML || (backend == Backend.AUTO && Math.max(m, n) <= EJML_MAX_DIM);
+    }
+
+    private static void check(double[] a, int m, int n) {
+        if (m < 1 || n < 1) {
+            throw new IllegalArgumentException("cannot decompose an empty " + m + "x" + n + " matrix");
+        }
+        if (a.length != (long) m * n) {
+            throw new IllegalArgumentException("matrix data has " + a.length + " values, expected " + m + "x" + n);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                throw new IllegalArgumentException("matrix " + m + "x" + n + " has a non-finite value " + a[i]
+                        + " at (" + i / n + ", " + i % n + ")");
+            }
+        }
+    }
+
+    static double[] transpose(double[] a, int m, int n) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                t[j * m + i] = a[i * n + j];
+            }
+        }
+        return t;
+    }
+
+    private static Integer[] order(double[] sv, int r) {
+        Integer[] idx = new Integer[r];
+        for (int i = 0; i < r; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (x, y) -> Double.compare(sv[y], sv[x]));
+        return idx;
+    }
+
+    private static double[] sortedDescending(double[] s) {
+        Arrays.sort(s);
+        for (int i = 0, j = s.length - 1; i < j; i++, j--) {
+            double t = s[i];
+            s[i] = s[j];
+            s[j] = t;
+        }
+        return s;
+    }
+}
