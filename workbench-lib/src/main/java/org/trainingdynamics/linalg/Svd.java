@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Large matrices go to LAPACK {@code dgesvd} through {@code Nd4j.getBlasWrapper().lapack().gesvd}; a
  * row-major {@code m × n} array is the column-major storage of its transpose, so it is handed to LAPACK
  * without a copy or transpose. The vector path never asks LAPACK for an economy U (which corrupts memory in
- * ND4J 1.0.0-M2.1): a tall matrix is first reduced by QR, {@code A = QR}, then R (n × n) is decomposed with
- * full factors and {@code U = Q U_R}. Matrices whose larger side is at most {@link #EJML_MAX_DIM} go to EJML
+ * ND4J 1.0.0-M2.1) nor for the large m × m factor: LAPACK returns the small side's vectors, the other side's
+ * top-k follow from {@code A V_k} orthonormalised by QR (ND4J's own QR op is far too slow: 47 s for 800 × 200). Matrices whose larger side is at most {@link #EJML_MAX_DIM} go to EJML
  * (pure Java, implicit-QR bidiagonal SVD), which is faster there because ND4J's per-call overhead dominates
  * (measured in {@code SpectralBench}).
  */
@@ -114,33 +114,48 @@ public final class Svd {
         return new ThinSvd(m, n, values, k, u, v);
     }
 
-    /** m ≥ n: A = QR (reduced), R = U_R S V_Rᵀ (full n×n factors), U = Q U_R. */
+    /**
+     * m ≥ n. The row-major A is the column-major n × m matrix B = Aᵀ; LAPACK gives B = U_B S V_Bᵀ with the small
+     * n × n factor U_B = V_A only ({@code jobu='A', jobvt='N'}; no m × m factor is ever formed). Then
+     * {@code Y = A V_k} has columns {@code σ_i u_i}, and a Householder QR of Y (EJML) turns them into orthonormal
+     * u_i (sign fixed so that {@code ⟨u_i, Av_i⟩ ≥ 0}; for σ_i = 0 an orthonormal completion, which is valid).
+     */
     private static ThinSvd thinLapack(double[] a, int m, int n, int k) {
-        INDArray am = Nd4j.create(a, new long[]{m, n}, 'c');
-        INDArray q = null;
-        INDArray core;
-        if (m > n) {
-            INDArray[] qr = Nd4j.linalg().qr(am);
-            q = qr[0];
-            core = qr[1].dup('f');
-        } else {
-            core = am.dup('f');
-        }
+        INDArray b = Nd4j.create(a, new long[]{n, m}, 'f');
         INDArray s = Nd4j.create(DataType.DOUBLE, n);
-        INDArray ur = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
-        INDArray vt = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
-        Nd4j.getBlasWrapper().lapack().gesvd(core, s, ur, vt);
-        INDArray urk = ur.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
-        INDArray uk = q == null ? urk.dup('c') : q.mmul(urk).dup('c');
-        INDArray vk = vt.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).transpose().dup('c');
+        INDArray ub = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
+        Nd4j.getBlasWrapper().lapack().gesvd(b, s, ub, null);
         double[] values = s.toDoubleVector();
-        double[] u = k == 0 ? new double[0] : uk.reshape(m * k).toDoubleVector();
-        double[] v = k == 0 ? new double[0] : vk.reshape(n * k).toDoubleVector();
-        for (INDArray x : new INDArray[]{am, q, core, s, ur, vt, uk, vk}) {
-            if (x != null) {
-                x.close();
+        double[] vAll = ub.dup('c').reshape((long) n * n).toDoubleVector(); // row-major n × n, column i = v_i
+        for (INDArray x : new INDArray[]{b, s, ub}) {
+            x.close();
+        }
+        double[] v = new double[n * k];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(vAll, r * n, v, r * k, k);
+        }
+        if (k == 0) {
+            return new ThinSvd(m, n, values, 0, new double[0], v);
+        }
+        // Y = A V_k (m × k)
+        DMatrixRMaj y = new DMatrixRMaj(m, k);
+        org.ejml.dense.row.CommonOps_DDRM.mult(new DMatrixRMaj(m, n, true, a), new DMatrixRMaj(n, k, true, v), y);
+        org.ejml.interfaces.decomposition.QRDecomposition<DMatrixRMaj> qr =
+                org.ejml.dense.row.factory.DecompositionFactory_DDRM.qr(m, k);
+        DMatrixRMaj ycopy = y.copy();
+        if (!qr.decompose(ycopy)) {
+            throw new ArithmeticException("QR of A·V failed on a " + m + "x" + n + " matrix");
+        }
+        DMatrixRMaj q = qr.getQ(null, true);
+        double[] u = new double[m * k];
+        for (int i = 0; i < k; i++) {
+            double dot = 0;
+            for (int r = 0; r < m; r++) {
+                dot += q.get(r, i) * y.get(r, i);
+            }
+            double sign = dot < 0 ? -1 : 1;
+            for (int r = 0; r < m; r++) {
+                u[r * k + i] = sign * q.get(r, i);
             }
         }
         return new ThinSvd(m, n, values, k, u, v);

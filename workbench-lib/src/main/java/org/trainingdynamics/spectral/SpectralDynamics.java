@@ -67,7 +67,7 @@ public final class SpectralDynamics {
             if (cfg.vectors()) {
                 Map<String, double[]> values = new HashMap<>();
                 for (WeightMatrix w : mats) {
-                    values.computeIfAbsent(w.tensor(), n -> traj.values(n, tCount - 1));
+                    values.computeIfAbsent(w.tensor(), n -> finiteValues(traj, n, tCount - 1));
                 }
                 pool.submit(() -> IntStream.range(0, mats.size()).parallel().forEach(i -> {
                     WeightMatrix w = mats.get(i);
@@ -89,6 +89,9 @@ public final class SpectralDynamics {
             throw new java.util.concurrent.CancellationException("spectral analysis interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            while (c.getCause() != null && c.getCause().getClass() == c.getClass()) {
+                c = c.getCause(); // ForkJoin re-wraps the worker's exception in one of the same type
+            }
             if (c instanceof RuntimeException re) {
                 throw re;
             }
@@ -204,16 +207,7 @@ public final class SpectralDynamics {
         ThinSvd[] svds = new ThinSvd[nm];
         for (int i = 0; i < nm; i++) {
             WeightMatrix w = mats.get(i);
-            double[] tv = values.computeIfAbsent(w.tensor(), n -> {
-                double[] v = traj.values(n, t);
-                for (int j = 0; j < v.length; j++) {
-                    if (!Double.isFinite(v[j])) {
-                        throw new IllegalArgumentException("tensor '" + n + "' has a non-finite value " + v[j]
-                                + " at flat index " + j + " of checkpoint " + t);
-                    }
-                }
-                return v;
-            });
+            double[] tv = values.computeIfAbsent(w.tensor(), n -> finiteValues(traj, n, t));
             double[] a = w.extract(tv);
             if (cfg.vectors()) {
                 svds[i] = Svd.thin(a, w.rows(), w.cols(), Math.min(cfg.topK(), w.rank()));
@@ -263,6 +257,17 @@ public final class SpectralDynamics {
                     mats.get(index.get(pair.second())), svds[index.get(pair.second())]);
         }
         return new CheckpointSpectra(sigma, metrics, fits, esdEvals, sva, align);
+    }
+
+    private static double[] finiteValues(Trajectory traj, String tensor, int t) {
+        double[] v = traj.values(tensor, t);
+        for (int j = 0; j < v.length; j++) {
+            if (!Double.isFinite(v[j])) {
+                throw new IllegalArgumentException("tensor '" + tensor + "' has a non-finite value " + v[j]
+                        + " at flat index " + j + " of checkpoint " + t);
+            }
+        }
+        return v;
     }
 
     /** {@code |⟨u_i(t), u_i(T)⟩ ⟨v_i(t), v_i(T)⟩|} for i < k. */
