@@ -57,6 +57,7 @@ public final class SpectralBench {
             long t0 = System.nanoTime();
             write(dir, specs, checkpoints);
             System.out.printf("wrote store in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            System.out.flush();
             double total = 0;
             for (TensorSpec s : specs) {
                 total += flops(s.dim(0), s.dim(1)) * checkpoints;
@@ -64,10 +65,10 @@ public final class SpectralBench {
             Trajectory traj = Trajectories.open(dir);
             Svd.values(new double[768 * 768], 768, 768); // load LAPACK
             double tPar = timeJava(traj, 2, 1);
-            double tSeq = timeJava(traj, 1, 2);
-            double tNp = timeNumpy(dir, specs);
             System.out.printf("java  parallel (2 workers x 1 BLAS thread): %.1f s, %.1f GFLOP/s%n", tPar, total / tPar / 1e9);
+            double tSeq = timeJava(traj, 1, 2);
             System.out.printf("java  sequential (1 worker x 2 BLAS threads): %.1f s, %.1f GFLOP/s%n", tSeq, total / tSeq / 1e9);
+            double tNp = timeNumpy(dir, specs);
             System.out.printf("numpy (LAPACK gesdd via numpy.linalg.svd, default threads): %.1f s, %.1f GFLOP/s%n", tNp,
                     total / tNp / 1e9);
             System.out.printf("RATIO java(parallel)/numpy GFLOP/s = %.2f ; java(sequential)/numpy = %.2f%n", tNp / tPar,

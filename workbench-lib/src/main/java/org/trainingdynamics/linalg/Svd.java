@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Svd {
 
     /** Matrices with {@code max(m, n)} at most this go to EJML instead of LAPACK. */
-    public static final int EJML_MAX_DIM = 128;
+    public static final int EJML_MAX_DIM = 64;
 
     private Svd() {
     }

@@ -101,8 +101,10 @@ public final class SpectralCharts {
                     fy.add(f.tailCount() / (double) n * Math.pow(l / f.xmin(), 1 - f.alpha()));
                 }
             }
-            c.addSeries(String.format("power law α = %.2f ± %.2f", f.alpha(), f.sigma()), fx, fy)
-                    .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            XYSeries line = c.addSeries(String.format("power law α = %.2f ± %.2f (xmin = %.3g)", f.alpha(), f.sigma(), f.xmin()),
+                    fx, fy);
+            line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }
         return c;
     }
@@ -111,6 +113,8 @@ public final class SpectralCharts {
         HeatMapChart c = new HeatMapChartBuilder().width(Figures.WIDTH).height(Figures.HEIGHT).title(title).build();
         c.getStyler().setRangeColors(VIRIDIS).setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setXAxisLabelRotation(90);
+        c.getStyler().setHeatMapValueDecimalPattern("0.000");
         List<Number[]> data = new ArrayList<>();
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
