@@ -54,8 +54,8 @@ public final class SpectralCommand implements Callable<Integer> {
     @Option(names = "--split", description = "split fused projections GLOB:HEADS into Q/K/V and heads (repeatable)")
     List<String> splits = new ArrayList<>();
 
-    @Option(names = "--threads", description = "worker threads (default: cores)")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--threads", description = "worker threads over checkpoints (default 1; BLAS uses all cores)")
+    int threads = 1;
 
     @Option(names = "--seed", description = "seed of the shuffled matrices (default ${DEFAULT-VALUE})")
     long seed = 0;
@@ -64,7 +64,8 @@ public final class SpectralCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Trajectory traj = Trajectories.open(runDir);
         SpectralConfig.Builder b = SpectralConfig.builder().topK(topK).esd(!noEsd).randomize(!noRandomize)
-                .pooledConvTaps(pooledTaps).seed(seed).threads(threads, 1);
+                .pooledConvTaps(pooledTaps).seed(seed)
+                .threads(threads, Runtime.getRuntime().availableProcessors());
         if (!tensors.isEmpty()) {
             b.tensors(tensors.toArray(String[]::new));
         }

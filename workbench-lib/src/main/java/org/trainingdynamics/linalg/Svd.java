@@ -22,6 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Svd {
 
+    /**
+     * LAPACK calls through ND4J are serialised (defensive; see the note on native memory below). Use BLAS
+     * threads, not Java threads, to spread one LAPACK call over cores. Arrays are never {@code close()}d: in
+     * ND4J 1.0.0-M2.1 explicitly closing them corrupted the native heap later ("corrupted double-linked list",
+     * SIGSEGV in libc) in SpectralBench; ND4J's garbage-collected deallocation frees them.
+     */
+    private static final Object LAPACK_LOCK = new Object();
+
     /** Matrices with {@code max(m, n)} at most this go to EJML instead of LAPACK. */
     public static final int EJML_MAX_DIM = 64;
 
@@ -54,12 +62,13 @@ public final class Svd {
             return sortedDescending(Arrays.copyOf(svd.getSingularValues(), Math.min(m, n)));
         }
         // row-major m×n == column-major n×m (Aᵀ); singular values are the same.
-        INDArray at = Nd4j.create(a, new long[]{n, m}, 'f');
-        INDArray s = Nd4j.create(DataType.DOUBLE, Math.min(m, n));
-        Nd4j.getBlasWrapper().lapack().gesvd(at, s, null, null);
-        double[] out = s.toDoubleVector();
-        at.close();
-        s.close();
+        double[] out;
+        synchronized (LAPACK_LOCK) {
+            INDArray at = Nd4j.create(a, new long[]{n, m}, 'f');
+            INDArray s = Nd4j.create(DataType.DOUBLE, Math.min(m, n));
+            Nd4j.getBlasWrapper().lapack().gesvd(at, s, null, null);
+            out = s.toDoubleVector();
+        }
         return sortedDescending(out);
     }
 
@@ -121,14 +130,16 @@ public final class Svd {
      * u_i (sign fixed so that {@code ⟨u_i, Av_i⟩ ≥ 0}; for σ_i = 0 an orthonormal completion, which is valid).
      */
     private static ThinSvd thinLapack(double[] a, int m, int n, int k) {
-        INDArray b = Nd4j.create(a, new long[]{n, m}, 'f');
-        INDArray s = Nd4j.create(DataType.DOUBLE, n);
-        INDArray ub = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
-        Nd4j.getBlasWrapper().lapack().gesvd(b, s, ub, null);
-        double[] values = s.toDoubleVector();
-        double[] vAll = ub.dup('c').reshape((long) n * n).toDoubleVector(); // row-major n × n, column i = v_i
-        for (INDArray x : new INDArray[]{b, s, ub}) {
-            x.close();
+        double[] values;
+        double[] vAll;
+        synchronized (LAPACK_LOCK) {
+            INDArray b = Nd4j.create(a, new long[]{n, m}, 'f');
+            INDArray s = Nd4j.create(DataType.DOUBLE, n);
+            INDArray ub = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
+            Nd4j.getBlasWrapper().lapack().gesvd(b, s, ub, null);
+            values = s.toDoubleVector();
+            INDArray uc = ub.dup('c');
+            vAll = uc.reshape((long) n * n).toDoubleVector(); // row-major n × n, column i = v_i
         }
         double[] v = new double[n * k];
         for (int r = 0; r < n; r++) {

@@ -25,8 +25,9 @@ import org.trainingdynamics.trajectory.Trajectory;
  * {@code SVA_ii(t) = |⟨u_i(t), u_i(T)⟩⟨v_i(t), v_i(T)⟩|} and the alignment of consecutive layers
  * {@code |⟨v_i^{ℓ+1}, u_i^{ℓ}⟩|} (top k ≤ 100 vectors only; diagonals kept).
  *
- * <p>Checkpoints are processed in parallel ({@link SpectralConfig#threads()} workers, each SVD with
- * {@link SpectralConfig#blasThreads()} BLAS threads), reading each tensor once per checkpoint from the store.
+ * <p>Checkpoints are processed by {@link SpectralConfig#threads()} workers (default 1), each SVD with
+ * {@link SpectralConfig#blasThreads()} BLAS threads (default = cores), reading each tensor once per
+ * checkpoint from the store (see {@link SpectralConfig} for why one worker is the default).
  *
  * <pre>{@code
  * SpectralResult r = SpectralDynamics.run(Trajectories.open(dir), SpectralConfig.builder().tensors("*.weight").build());
