@@ -66,16 +66,21 @@ public final class SpectralBench {
             }
             Trajectory traj = Trajectories.open(dir);
             Svd.values(new double[768 * 768], 768, 768); // load LAPACK
-            String modes = System.getProperty("bench.modes", "par,seq");
+            String modes = System.getProperty("bench.modes", "par,seq,numpy");
             double tPar = Double.NaN;
             double tSeq = Double.NaN;
             if (modes.contains("par")) {
-                tPar = timeJava(traj, 2, 1);
-                System.out.printf("java  parallel (2 workers x 1 BLAS thread): %.1f s, %.1f GFLOP/s%n", tPar, total / tPar / 1e9);
+                int cores = Runtime.getRuntime().availableProcessors();
+                tPar = timeJava(traj, cores, cores);
+                System.out.printf("java  parallel (%d workers, LAPACK on one thread x %d BLAS threads): %.1f s, %.1f GFLOP/s%n",
+                        cores, cores, tPar, total / tPar / 1e9);
             }
             if (modes.contains("seq")) {
                 tSeq = timeJava(traj, 1, 2);
                 System.out.printf("java  sequential (1 worker x 2 BLAS threads): %.1f s, %.1f GFLOP/s%n", tSeq, total / tSeq / 1e9);
+            }
+            if (!modes.contains("numpy")) {
+                return;
             }
             double tNp = timeNumpy(dir, specs);
             System.out.printf("numpy (LAPACK gesdd via numpy.linalg.svd, OPENBLAS_NUM_THREADS=cores): %.1f s, %.1f GFLOP/s%n", tNp,

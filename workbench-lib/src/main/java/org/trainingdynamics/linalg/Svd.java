@@ -23,12 +23,48 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Svd {
 
     /**
-     * LAPACK calls through ND4J are serialised (defensive; see the note on native memory below). Use BLAS
-     * threads, not Java threads, to spread one LAPACK call over cores. Arrays are never {@code close()}d: in
-     * ND4J 1.0.0-M2.1 explicitly closing them corrupted the native heap later ("corrupted double-linked list",
-     * SIGSEGV in libc) in SpectralBench; ND4J's garbage-collected deallocation frees them.
+     * Every LAPACK call through ND4J runs on this one thread. Calls from several Java threads (two workers,
+     * even serialised by a lock, with OpenBLAS at 1 thread) corrupted the native heap in SpectralBench on
+     * ND4J 1.0.0-M2.1 ("corrupted double-linked list", SIGSEGV in libc), while the same calls from a single
+     * thread did not. Cores are used through OpenBLAS threads inside each call; callers on other threads
+     * (parallel workers, a notebook kernel) overlap everything else. Arrays are left to ND4J's
+     * garbage-collected deallocation (no explicit {@code close()}).
      */
-    private static final Object LAPACK_LOCK = new Object();
+    private static final java.util.concurrent.ExecutorService LAPACK = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "workbench-lapack");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Sets the BLAS/LAPACK thread count on the LAPACK thread (OpenBLAS' setting is process-wide). */
+    public static void setBlasThreads(int n) {
+        onLapackThread(() -> {
+            Nd4j.factory().blas().setMaxThreads(n);
+            return null;
+        });
+    }
+
+    /** The current BLAS/LAPACK thread count. */
+    public static int blasThreads() {
+        return onLapackThread(() -> Nd4j.factory().blas().getMaxThreads());
+    }
+
+    private static <T> T onLapackThread(java.util.concurrent.Callable<T> job) {
+        java.util.concurrent.Future<T> f = LAPACK.submit(job);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while waiting for LAPACK");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("LAPACK call failed: " + e.getCause(), e.getCause());
+        }
+    }
 
     /** Matrices with {@code max(m, n)} at most this go to EJML instead of LAPACK. */
     public static final int EJML_MAX_DIM = 64;
@@ -62,13 +98,12 @@ public final class Svd {
             return sortedDescending(Arrays.copyOf(svd.getSingularValues(), Math.min(m, n)));
         }
         // row-major m×n == column-major n×m (Aᵀ); singular values are the same.
-        double[] out;
-        synchronized (LAPACK_LOCK) {
+        double[] out = onLapackThread(() -> {
             INDArray at = Nd4j.create(a, new long[]{n, m}, 'f');
             INDArray s = Nd4j.create(DataType.DOUBLE, Math.min(m, n));
             Nd4j.getBlasWrapper().lapack().gesvd(at, s, null, null);
-            out = s.toDoubleVector();
-        }
+            return s.toDoubleVector();
+        });
         return sortedDescending(out);
     }
 
@@ -130,17 +165,16 @@ public final class Svd {
      * u_i (sign fixed so that {@code ⟨u_i, Av_i⟩ ≥ 0}; for σ_i = 0 an orthonormal completion, which is valid).
      */
     private static ThinSvd thinLapack(double[] a, int m, int n, int k) {
-        double[] values;
-        double[] vAll;
-        synchronized (LAPACK_LOCK) {
+        double[][] res = onLapackThread(() -> {
             INDArray b = Nd4j.create(a, new long[]{n, m}, 'f');
             INDArray s = Nd4j.create(DataType.DOUBLE, n);
             INDArray ub = Nd4j.create(DataType.DOUBLE, new long[]{n, n}, 'f');
             Nd4j.getBlasWrapper().lapack().gesvd(b, s, ub, null);
-            values = s.toDoubleVector();
-            INDArray uc = ub.dup('c');
-            vAll = uc.reshape((long) n * n).toDoubleVector(); // row-major n × n, column i = v_i
-        }
+            // row-major n × n, column i = v_i
+            return new double[][]{s.toDoubleVector(), ub.dup('c').reshape((long) n * n).toDoubleVector()};
+        });
+        double[] values = res[0];
+        double[] vAll = res[1];
         double[] v = new double[n * k];
         for (int r = 0; r < n; r++) {
             System.arraycopy(vAll, r * n, v, r * k, k);

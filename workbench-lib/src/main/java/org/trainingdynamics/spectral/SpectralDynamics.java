@@ -9,7 +9,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.linalg.Svd;
 import org.trainingdynamics.linalg.ThinSvd;
 import org.trainingdynamics.study.Progress;
@@ -60,8 +59,8 @@ public final class SpectralDynamics {
         if (tCount < 1) {
             throw new IllegalArgumentException("trajectory has no checkpoints");
         }
-        int blasBefore = Nd4j.factory().blas().getMaxThreads();
-        Nd4j.factory().blas().setMaxThreads(cfg.blasThreads());
+        int blasBefore = Svd.blasThreads();
+        Svd.setBlasThreads(cfg.blasThreads());
         ForkJoinPool pool = new ForkJoinPool(cfg.threads());
         try (Progress progress = Progress.start("spectral", tCount + (cfg.vectors() ? 1 : 0))) {
             ThinSvd[] fin = new ThinSvd[mats.size()];
@@ -99,7 +98,7 @@ public final class SpectralDynamics {
             throw new IllegalStateException(c);
         } finally {
             pool.shutdownNow();
-            Nd4j.factory().blas().setMaxThreads(blasBefore);
+            Svd.setBlasThreads(blasBefore);
         }
     }
 
