@@ -19,12 +19,10 @@ import java.util.List;
  * @param pooledConvTaps whether a conv kernel's ESD pools its per-tap {@code c_out × c_in} slices
  * @param splits         fused projections to split into Q/K/V and heads
  * @param pairs          alignment pairs; null = consecutive matrices whose dimensions chain, plus per-head Q–K
- * @param threads        worker threads over checkpoints (≥ 1; default 1). More than one worker on
- *                       LAPACK-sized matrices (max side > {@link org.trainingdynamics.linalg.Svd#EJML_MAX_DIM})
- *                       crashed the JVM with native heap corruption inside ND4J 1.0.0-M2.1 / OpenBLAS in
- *                       SpectralBench (12 × [768², 768×3072, 3072×768] matrices), even with LAPACK calls
- *                       serialised; the default therefore spreads each SVD over the cores with BLAS threads
- *                       instead. Several workers are safe and useful for small (EJML) matrices.
+ * @param threads        worker threads over checkpoints (≥ 1; default 1). They overlap store reads, EJML SVDs
+ *                       of small matrices, metrics and ESD fits; every LAPACK call runs on the single LAPACK
+ *                       thread of {@link org.trainingdynamics.linalg.Svd} (several calling threads corrupted
+ *                       ND4J 1.0.0-M2.1's native heap)
  * @param blasThreads    BLAS/LAPACK threads during the run (OpenBLAS' setting is process-wide; default = cores)
  */
 public record SpectralConfig(List<String> tensors, int topK, int scoreK, boolean vectors, boolean esd, boolean randomize,
