@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             HmmCommand.class,
             TrainCommand.class,
             CmdCommand.class,
+            SpectralCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 
