@@ -8,7 +8,8 @@ public enum Accumulation {
     /**
      * Direct when N ≤ M (C = Z) or N·M small (C = R of a Householder QR of Z); otherwise a streamed float64
      * Gram matrix, replaced by TSQR when the kept singular values fall below √ε-level accuracy
-     * (σ_r/σ_1 &lt; 1e-5), where squaring the condition number would cost digits.
+     * (σ_r/σ_1 &lt; 1e-5) or the Gram cannot resolve the requested rank, where squaring the condition number
+     * would cost digits.
      */
     AUTO,
     /** C = Z (N ≤ M) or R of a Householder QR of the whole Z in memory. */

@@ -46,8 +46,10 @@ public final class Dmd {
     private final double dt;
     private final Accumulation accumulation;
     private final int blockRows;
+    private final long directLimit;
 
     private Dmd(Builder b) {
+        this.directLimit = b.directLimit;
         this.rank = b.rank;
         this.variant = b.variant;
         this.tlsqRank = b.tlsqRank;
@@ -94,10 +96,10 @@ public final class Dmd {
 
     /** Fits several runs; snapshot pairs never cross from one run into the next. */
     public DmdResult fit(Snapshots s) {
-        SnapshotCore core = SnapshotCore.build(s, accumulation, blockRows);
+        SnapshotCore core = SnapshotCore.build(s, accumulation, blockRows, directLimit);
         DmdResult r = solve(s, core);
         if (accumulation == Accumulation.AUTO && core.used == Accumulation.GRAM && r.conditionPoor()) {
-            core = SnapshotCore.build(s, Accumulation.TSQR, blockRows);
+            core = SnapshotCore.build(s, Accumulation.TSQR, blockRows, directLimit);
             r = solve(s, core);
         }
         return r;
@@ -126,7 +128,7 @@ public final class Dmd {
             System.arraycopy(y[i], 0, z[i], m, m);
         }
         Snapshots s = Snapshots.ofMatrices(z);
-        SnapshotCore core = SnapshotCore.build(s, accumulation, blockRows);
+        SnapshotCore core = SnapshotCore.build(s, accumulation, blockRows, directLimit);
         int[] xc = new int[m];
         int[] yc = new int[m];
         for (int j = 0; j < m; j++) {
@@ -186,6 +188,7 @@ public final class Dmd {
         if (numeric == 0) {
             throw new IllegalArgumentException("the snapshot matrix X is zero; no dynamics to fit");
         }
+        int requested = r;
         r = Math.min(r, numeric);
         DMatrixRMaj u = CommonOps_DDRM.extract(sv.u, 0, k, 0, r);
         DMatrixRMaj v = CommonOps_DDRM.extract(sv.v, 0, m, 0, r);
@@ -294,7 +297,7 @@ public final class Dmd {
         for (int jj = 0; jj < m; jj++) {
             yOrig[jj] = core.origCol[ycols[jj]];
         }
-        boolean poor = core.used == Accumulation.GRAM && sv.s[r - 1] < 1e-5 * sv.s[0];
+        boolean poor = core.used == Accumulation.GRAM && (requested > r || sv.s[r - 1] < 1e-5 * sv.s[0]);
         return new DmdResult(KoopmanSpectrum.sorted(lre, lim), lre, lim, dt, r, sv.s.clone(), bre, bim, recon, oneStep,
                 residuals, variant, delays, core.used, poor, new DmdResult.ModeSource(s, yOrig, kRe, kIm, delays));
     }
@@ -547,6 +550,7 @@ public final class Dmd {
         private double dt = 1;
         private Accumulation accumulation = Accumulation.AUTO;
         private int blockRows = 4096;
+        private long directLimit = 20_000_000L;
 
         /** Rank rule (default full). */
         public Builder rank(RankRule r) {
@@ -608,6 +612,18 @@ public final class Dmd {
                 throw new IllegalArgumentException("block rows must be >= 1, got " + rows);
             }
             this.blockRows = rows;
+            return this;
+        }
+
+        /**
+         * Largest N·M (snapshot values) that AUTO keeps in memory for a direct QR (default 2·10⁷); above it AUTO
+         * streams a Gram matrix.
+         */
+        public Builder directLimit(long values) {
+            if (values < 0) {
+                throw new IllegalArgumentException("direct limit must be >= 0, got " + values);
+            }
+            this.directLimit = values;
             return this;
         }
 

@@ -26,7 +26,8 @@ import tech.tablesaw.api.Table;
  * @param variant              the DMD variant
  * @param delays               delay-embedding depth d
  * @param accumulation         how the snapshot core was computed (DIRECT, GRAM or TSQR)
- * @param conditionPoor        true when a Gram core kept σ_r &lt; 1e-5 σ_1 (AUTO then refits with TSQR)
+ * @param conditionPoor        true when a Gram core kept σ_r &lt; 1e-5 σ_1 or could not supply the requested rank
+ *                             (AUTO then refits with TSQR)
  * @param modeSource           what {@link #modes()} needs (the snapshots and mode coefficients)
  */
 public record DmdResult(KoopmanSpectrum spectrum, double[] eigRe, double[] eigIm, double dt, int rank,

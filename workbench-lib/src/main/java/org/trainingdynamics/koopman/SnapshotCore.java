@@ -41,12 +41,12 @@ final class SnapshotCore {
     }
 
     /** Builds the core of all runs' snapshots with the given accumulation (AUTO picks DIRECT or GRAM here). */
-    static SnapshotCore build(Snapshots s, Accumulation acc, int maxBlockRows) {
+    static SnapshotCore build(Snapshots s, Accumulation acc, int maxBlockRows, long directLimit) {
         int m = s.columns();
         long n = s.rows();
         Accumulation a = acc;
         if (a == Accumulation.AUTO) {
-            a = (n <= m || n * m <= 20_000_000L) ? Accumulation.DIRECT : Accumulation.GRAM;
+            a = (n <= m || n * m <= directLimit) ? Accumulation.DIRECT : Accumulation.GRAM;
         }
         DMatrixRMaj c = switch (a) {
             case DIRECT -> direct(s, maxBlockRows);
