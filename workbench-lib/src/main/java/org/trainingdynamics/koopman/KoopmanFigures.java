@@ -61,7 +61,9 @@ public final class KoopmanFigures {
             }
         }
         c.addSeries(log10 ? "log10 W" : "W", xs, xs, cells);
-        c.getStyler().setMin(min).setMax(max);
+        // XChart's gradient lookup overflows when a cell equals the maximum: pad the range slightly
+        double pad = Math.max(1e-9, 1e-6 * (max - min));
+        c.getStyler().setMin(min - pad).setMax(max + pad);
         c.getStyler().setShowValue(false);
         return c;
     }
