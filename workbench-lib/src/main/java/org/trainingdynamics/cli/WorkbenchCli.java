@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Training Dynamics Workbench: import trajectories, train small models, run analyses.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DmdCommand.class,
+            ConjugacyCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 
