@@ -89,31 +89,23 @@ final class SnapshotCore {
         return qr.getR(null, true);
     }
 
-    /** Streams G = ZᵀZ in float64 with ND4J's BLAS (dsyrk) over parameter blocks (one pass over the data). */
+    /** Streams G = ZᵀZ in float64 with ND4J GEMM over parameter blocks (one pass over the data). */
     static double[] gram(Snapshots s, int maxBlockRows) {
         int m = s.columns();
-        // symmetric rank-k update (BLAS dsyrk: half the flops of a GEMM) into the upper triangle of a
-        // Fortran-order G; a block B (rows × M, row-major) is read as the column-major M × rows matrix Bᵀ,
-        // so G += Bᵀ·(Bᵀ)ᵀ = BᵀB is syrk with trans = 'N' and no copy of the block's layout.
-        INDArray g = Nd4j.zeros(DataType.DOUBLE, new long[]{m, m}, 'f');
+        // GEMM G += BᵀB. (ND4J 1.0.0-M2.1's Level3.syrk, which would halve the flops, returns wrong results:
+        // it uses only the first column of its operand — checked by hand, so it is not used.)
+        INDArray g = Nd4j.zeros(DataType.DOUBLE, m, m);
         long total = s.rows();
         try (Progress p = Progress.start("Gram ZᵀZ", total)) {
             for (double[] b : s.blocks(maxBlockRows)) {
                 int rows = b.length / m;
-                INDArray bt = Nd4j.create(b, new long[]{m, rows}, 'f');
-                Nd4j.getBlasWrapper().level3().syrk('f', 'U', 'N', 1.0, bt, 1.0, g);
-                bt.close();
+                INDArray blk = Nd4j.create(b, new long[]{rows, m}, DataType.DOUBLE);
+                Nd4j.gemm(blk, blk, g, true, false, 1.0, 1.0);
+                blk.close();
                 p.step(rows);
             }
         }
-        double[] out = new double[m * m];
-        for (int i = 0; i < m; i++) {
-            for (int j = i; j < m; j++) {
-                double v = g.getDouble(i, j);
-                out[i * m + j] = v;
-                out[j * m + i] = v;
-            }
-        }
+        double[] out = g.dup('c').data().asDouble();
         g.close();
         return out;
     }
