@@ -6,6 +6,8 @@ import java.util.Map;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.trainingdynamics.viz.Figures;
@@ -17,9 +19,11 @@ public final class KoopmanFigures {
 
     /** Eigenvalues of each named spectrum as markers on the complex plane, with the unit circle dashed. */
     public static XYChart unitCircle(String title, Map<String, KoopmanSpectrum> spectra) {
-        XYChart c = Figures.xy(title, "Re λ", "Im λ");
+        XYChart c = new XYChartBuilder().width(Figures.HEIGHT + 80).height(Figures.HEIGHT).title(title)
+                .xAxisTitle("Re λ").yAxisTitle("Im λ").theme(Styler.ChartTheme.Matlab).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setMarkerSize(8);
-        int n = 400;
+        int n = 200;
         double[] cx = new double[n + 1];
         double[] cy = new double[n + 1];
         for (int i = 0; i <= n; i++) {
@@ -28,6 +32,7 @@ public final class KoopmanFigures {
         }
         XYSeries circle = c.addSeries("unit circle", cx, cy);
         circle.setMarker(SeriesMarkers.NONE);
+        circle.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         circle.setLineColor(java.awt.Color.GRAY);
         var markers = List.of(SeriesMarkers.CIRCLE, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.DIAMOND,
                 SeriesMarkers.SQUARE, SeriesMarkers.CROSS);
