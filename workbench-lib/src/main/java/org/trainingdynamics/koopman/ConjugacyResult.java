@@ -13,7 +13,8 @@ import tech.tablesaw.api.Table;
  * @param crossDistances  every W(a_i, b_j), row-major over (i, j)
  * @param withinA         W between runs of condition A (all pairs)
  * @param withinB         W between runs of condition B
- * @param nullMean        mean within-condition W (NaN-free only when some condition has ≥ 2 runs)
+ * @param nullMean        mean within-condition W (NaN when neither condition has 2 runs; the decision is then
+ *                        INCONCLUSIVE)
  * @param nullSd          sample sd of the within-condition W
  * @param null95          95th percentile of the within-condition W
  * @param pValue          permutation p-value of W̄_AB on run labels

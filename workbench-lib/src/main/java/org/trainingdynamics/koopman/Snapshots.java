@@ -149,6 +149,19 @@ public final class Snapshots {
 
                 @Override
                 public double[] next() {
+                    if (its.size() == 1) {
+                        // one run: the block already has the right layout; check it in place, no copy
+                        ParameterBlock b = its.get(0).next();
+                        double[] d = b.data();
+                        for (int i = 0; i < d.length; i++) {
+                            if (!Double.isFinite(d[i])) {
+                                throw new IllegalArgumentException("run 0, tensor '" + b.tensor() + "' element "
+                                        + (b.tensorOffset() + i / m) + " at checkpoint " + (i % m) + " is " + d[i]
+                                        + "; DMD needs finite observables");
+                            }
+                        }
+                        return d;
+                    }
                     double[] out = null;
                     int rowsHere = -1;
                     int col0 = 0;
