@@ -8,6 +8,7 @@ import org.ejml.interfaces.decomposition.QRDecomposition;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.trainingdynamics.study.Progress;
 
 /**
@@ -89,25 +90,53 @@ final class SnapshotCore {
         return qr.getR(null, true);
     }
 
-    /** Streams G = ZᵀZ in float64 with ND4J GEMM over parameter blocks (one pass over the data). */
+    /**
+     * Streams G = ZᵀZ in float64 over parameter blocks (one pass over the data). Each block arrives
+     * checkpoint-major (Bᵀ, M × rows); only the upper triangle is formed, as ND4J GEMMs of contiguous row ranges
+     * of Bᵀ: for column chunks [lo, hi), G[lo:hi, lo:M] += Bᵀ[lo:hi] · Bᵀ[lo:M]ᵀ — (k+1)/2k of a full GEMM's flops
+     * for k chunks. (ND4J 1.0.0-M2.1's Level3.syrk, which would do this in one call, returns wrong results: it
+     * uses only the first column of its operand.)
+     */
     static double[] gram(Snapshots s, int maxBlockRows) {
         int m = s.columns();
-        // GEMM G += BᵀB. (ND4J 1.0.0-M2.1's Level3.syrk, which would halve the flops, returns wrong results:
-        // it uses only the first column of its operand — checked by hand, so it is not used.)
-        INDArray g = Nd4j.zeros(DataType.DOUBLE, m, m);
+        int k = m >= 96 ? 4 : 1;
+        int[] bounds = new int[k + 1];
+        for (int c = 0; c <= k; c++) {
+            bounds[c] = (int) ((long) m * c / k);
+        }
+        double[] g = new double[m * m];
         long total = s.rows();
         try (Progress p = Progress.start("Gram ZᵀZ", total)) {
-            for (double[] b : s.blocks(maxBlockRows)) {
-                int rows = b.length / m;
-                INDArray blk = Nd4j.create(b, new long[]{rows, m}, DataType.DOUBLE);
-                Nd4j.gemm(blk, blk, g, true, false, 1.0, 1.0);
-                blk.close();
+            for (double[] bt : s.checkpointBlocks(maxBlockRows)) {
+                int rows = bt.length / m;
+                INDArray a = Nd4j.create(bt, new long[]{m, rows}, 'c');
+                for (int c = 0; c < k; c++) {
+                    int lo = bounds[c];
+                    int hi = bounds[c + 1];
+                    INDArray ai = a.get(NDArrayIndex.interval(lo, hi), NDArrayIndex.all());
+                    INDArray aj = a.get(NDArrayIndex.interval(lo, m), NDArrayIndex.all());
+                    INDArray tmp = Nd4j.create(DataType.DOUBLE, new long[]{hi - lo, m - lo}, 'c');
+                    Nd4j.gemm(ai, aj, tmp, false, true, 1.0, 0.0);
+                    double[] d = tmp.data().asDouble();
+                    int w = m - lo;
+                    for (int i = 0; i < hi - lo; i++) {
+                        int gi = (lo + i) * m + lo;
+                        for (int j = 0; j < w; j++) {
+                            g[gi + j] += d[i * w + j];
+                        }
+                    }
+                    tmp.close();
+                }
+                a.close();
                 p.step(rows);
             }
         }
-        double[] out = g.dup('c').data().asDouble();
-        g.close();
-        return out;
+        for (int i = 0; i < m; i++) {
+            for (int j = i + 1; j < m; j++) {
+                g[j * m + i] = g[i * m + j];
+            }
+        }
+        return g;
     }
 
     /** C = Λ^½ Vᵀ from G = V Λ Vᵀ, dropping eigenvalues below M·ε·λ_max (they carry no accurate information). */
