@@ -30,7 +30,7 @@ class StreamingDmdTest {
 
     @Test
     void streamedGramAndTsqrRecoverPlantedEigenvaluesAcrossRuns(@TempDir Path dir) {
-        List<Trajectory> runs = stored(dir, 4, 3000, 30); // 120 columns: the chunked upper-triangle Gram
+        List<Trajectory> runs = stored(dir, 4, 3000, 30);
         KoopmanSpectrum truth = Planted.spectrum(EIG);
         for (Accumulation a : Accumulation.values()) {
             DmdResult r = Dmd.builder().rank(6).accumulation(a).blockRows(700).build().fit(Snapshots.of(runs));
