@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             CmdCommand.class,
             SpectralCommand.class,
+            DmdCommand.class,
+            ConjugacyCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 
