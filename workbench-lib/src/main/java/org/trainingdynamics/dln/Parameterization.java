@@ -92,6 +92,44 @@ public final class Parameterization {
         }
     }
 
+    /** The mirror coordinate A with β(A) = β (inverse link; β is increasing in A). */
+    public double mirrorOf(double beta, double s0) {
+        switch (kind) {
+            case DIFF_SQUARES:
+                return asinh(beta / gamma(s0)) / 4;
+            case PRODUCT:
+                return asinh(beta / gamma(s0)) / 2;
+            default:
+                double lim = maxAbsA(s0);
+                double lo = -lim;
+                double hi = lim;
+                for (int i = 0; i < 200; i++) {
+                    double mid = 0.5 * (lo + hi);
+                    if (beta(mid, s0) < beta) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return 0.5 * (lo + hi);
+        }
+    }
+
+    /** β′ as a function of β: κ(β) = β′(A(β)) (4√(β²+γ²) for diff-squares). */
+    public double rateAt(double beta, double s0) {
+        if (kind == Kind.DIFF_SQUARES) {
+            double g = gamma(s0);
+            return 4 * Math.sqrt(beta * beta + g * g);
+        }
+        return dbeta(mirrorOf(beta, s0), s0);
+    }
+
+    private static double asinh(double x) {
+        double ax = Math.abs(x);
+        double r = ax > 1e8 ? Math.log(2 * ax) : Math.log(ax + Math.sqrt(ax * ax + 1));
+        return Math.copySign(r, x);
+    }
+
     /** The largest |A| for which the parameters stay finite (infinite for the depth-2 forms). */
     public double maxAbsA(double s0) {
         return kind == Kind.DEPTH ? Math.pow(s0, 2 - depth) / (depth * (depth - 2.0)) : Double.POSITIVE_INFINITY;
