@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.study.Progress;
 import org.trainingdynamics.trajectory.InMemoryTrajectory;
 import tech.tablesaw.api.DoubleColumn;
@@ -21,7 +18,8 @@ import tech.tablesaw.api.Table;
  * {@code active_fraction}, {@code support_precision} and {@code support_recall} of {i : |β_i| &gt; threshold}
  * against supp β*. The checkpoint's epoch is its gradient-flow time.
  *
- * <p>The two mat-vecs per step (Xβ and Xᵀr) run on ND4J in float64.
+ * <p>The two mat-vecs per step (Xβ and Xᵀr) are plain row-major Java loops (memory-bound; for the sizes used here
+ * they beat ND4J's per-op overhead).
  */
 public final class DlnSimulation {
     private DlnSimulation() {
@@ -43,9 +41,10 @@ public final class DlnSimulation {
         Parameterization par = c.parameterization();
         double s0 = c.s0();
         double h = c.step();
-        INDArray x = Nd4j.create(p.x(), new long[] {n, d}, DataType.DOUBLE);
-        INDArray xt = x.transpose();
-        INDArray y = Nd4j.create(p.y(), new long[] {n, 1}, DataType.DOUBLE);
+        double[] x = p.x();
+        double[] y = p.y();
+        double[] r = new double[n];
+        double[] grad = new double[d];
         double[] teacher = p.teacher();
         double[] a = new double[d];
         double[] u = new double[d];
@@ -76,10 +75,17 @@ public final class DlnSimulation {
                                 + "); reduce the step size h=" + h);
                     }
                 }
-                INDArray b = Nd4j.create(beta, new long[] {d, 1}, DataType.DOUBLE);
-                INDArray r = y.sub(x.mmul(b));
-                double trainLoss = r.norm2Number().doubleValue();
-                trainLoss = trainLoss * trainLoss / n;
+                double trainLoss = 0;
+                for (int mu = 0; mu < n; mu++) {
+                    double acc = 0;
+                    int off = mu * d;
+                    for (int i = 0; i < d; i++) {
+                        acc += x[off + i] * beta[i];
+                    }
+                    r[mu] = y[mu] - acc;
+                    trainLoss += r[mu] * r[mu];
+                }
+                trainLoss /= n;
                 while (next < cps && c.checkpointStep(next) == k) {
                     if (mirror && c.recordParameters()) {
                         for (int i = 0; i < d; i++) {
@@ -106,7 +112,14 @@ public final class DlnSimulation {
                 if (k == steps) {
                     break;
                 }
-                double[] grad = xt.mmul(r).data().asDouble();
+                java.util.Arrays.fill(grad, 0);
+                for (int mu = 0; mu < n; mu++) {
+                    double rm = r[mu];
+                    int off = mu * d;
+                    for (int i = 0; i < d; i++) {
+                        grad[i] += x[off + i] * rm;
+                    }
+                }
                 if (mirror) {
                     for (int i = 0; i < d; i++) {
                         a[i] += h * grad[i];

@@ -60,10 +60,10 @@ public final class IncrementalLearning {
             return true;
         }
 
-        /** Whether each group has fully activated before the next one starts (a staircase). */
+        /** Whether each group's median activation comes after the previous group's last activation (a staircase). */
         public boolean separated() {
             for (int g = 1; g < groups.size(); g++) {
-                if (!(groups.get(g).first() > groups.get(g - 1).last())) {
+                if (!(groups.get(g).median() > groups.get(g - 1).last())) {
                     return false;
                 }
             }

@@ -34,19 +34,22 @@ class PhenomenaTest {
 
     @Test
     void largeInitialisationEndsNearMinL2AndSmallNearMinL1() {
-        DlnConfig base = DlnConfig.builder().d(160).alpha(0.5).prior(SparsePrior.bernoulliRademacher(0.1)).sigma(0.1)
+        // noiseless, rho/alpha = 0.2 inside exact recovery: min-l1 = teacher, min-l2 has E_te ≈ (1 − α)Eβ*²
+        DlnConfig base = DlnConfig.builder().d(160).alpha(0.5).prior(SparsePrior.bernoulliRademacher(0.1))
                 .step(0.05).checkpoints(51).seed(21).build();
         DlnProblem p = DlnProblem.generate(base);
         ImplicitBias.Sweep s = ImplicitBias.sweep(p, base, new double[] {0.003, 0.1, 5},
-                s0 -> s0 >= 1 ? 40 / (8 * s0 * s0 * Math.pow(1 - Math.sqrt(0.5), 2)) : 200);
+                s0 -> s0 >= 1 ? 40 / (8 * s0 * s0 * Math.pow(1 - Math.sqrt(0.5), 2)) : 100);
         System.out.println(s.toTable().print());
         ImplicitBias small = s.points().get(0);
         ImplicitBias large = s.points().get(2);
-        assertThat(small.trainLoss()).isLessThan(1e-6);
+        // small init converges slowly (lambda_inf = O(gamma), dmft.md §2), hence the looser interpolation check
+        assertThat(small.trainLoss()).isLessThan(1e-4);
         assertThat(large.trainLoss()).isLessThan(1e-6);
         assertThat(large.distL2()).isLessThan(0.01);
         assertThat(large.distL1()).isGreaterThan(0.3);
         assertThat(small.distL1()).isLessThan(0.05);
+        assertThat(small.distL1()).isLessThan(0.1 * small.distL2());
         assertThat(small.distL2()).isGreaterThan(0.3);
         // in between, monotone interpolation
         assertThat(s.points().get(1).distL1()).isBetween(small.distL1(), large.distL1());
@@ -64,7 +67,7 @@ class PhenomenaTest {
         for (int i = 0; i < s0s.length; i++) {
             DlnConfig c = base.toBuilder().s0(s0s[i]).build();
             double h = Math.min(0.05, ImplicitBias.stableStep(c, maxT));
-            c = c.toBuilder().step(h).horizon(s0s[i] >= 1 ? 15 : 60).build();
+            c = c.toBuilder().step(h).horizon(s0s[i] >= 1 ? 4 : 60).build();
             r[i] = ConvergenceRate.of(p, DlnSimulation.run(p, c));
             System.out.println(r[i]);
         }
@@ -75,6 +78,7 @@ class PhenomenaTest {
         assertThat(r[1].lambdaMin()).isLessThan(r[0].lambdaMin());
         assertThat(r[2].lambdaMin()).isLessThan(r[1].lambdaMin());
         assertThat(r[1].testLoss()).isLessThan(r[0].testLoss());
+        assertThat(r[2].fittedRate()).isLessThan(r[0].fittedRate());
         assertThat(r[2].testLoss()).isLessThan(r[1].testLoss());
     }
 }
