@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -119,27 +117,30 @@ public final class DmftSolver {
      */
     static double[][] sqrtFactor(double[][] cov) {
         int n = cov.length;
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
-        if (!eig.decompose(new DMatrixRMaj(cov))) {
-            throw new IllegalStateException("DMFT: eigendecomposition of the noise covariance failed");
-        }
+        // LAPACK syev through ND4J (EJML's symmetric QR fails to converge on the rank-one starting covariance)
+        INDArray a = Nd4j.create(cov).castTo(DataType.DOUBLE).dup('f');
+        INDArray w = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(a, true);
+        double[] lam = w.toDoubleVector();
+        double[][] vec = a.toDoubleMatrix();
         double[][] l = new double[n][n];
         for (int e = 0; e < n; e++) {
-            double lam = eig.getEigenvalue(e).getReal();
-            if (!(lam > 0)) {
+            if (!(lam[e] > 0)) {
                 continue;
             }
-            double s = Math.sqrt(lam);
-            DMatrixRMaj v = eig.getEigenVector(e);
+            double s = Math.sqrt(lam[e]);
             for (int i = 0; i < n; i++) {
-                l[i][e] = v.get(i) * s;
+                l[i][e] = vec[i][e] * s;
             }
         }
         return l;
     }
 
-    /** Output of one pass with fixed input kernels. */
-    public record Pass(DmftKernels kernels, double[] testLoss, double[] testVar, double noiseFloor, double seconds) {
+    /**
+     * Output of one pass: new kernels, E[Δ_k²] and its sample variance, the noise floor max_k s.e.(E[Δ_k²]), and wall
+     * times (total, of which the response recursion).
+     */
+    public record Pass(DmftKernels kernels, double[] testLoss, double[] testVar, double noiseFloor, double seconds,
+                       double responseSeconds) {
     }
 
     /** One Monte-Carlo pass of the effective process with kernels {@code in} (fresh samples from {@code seed}). */
@@ -169,9 +170,13 @@ public final class DmftSolver {
         for (int i = 0; i < xi.length; i++) {
             xi[i] = rng.nextGaussian();
         }
+        INDArray xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
+        double[][] factor = sqrtFactor(cz);
+        if (n > k + 2) {
+            factor = matchMoments(xi, xiNd, teacher, factor, k, n);
+        }
         INDArray zetaNd = Nd4j.create(DataType.DOUBLE, k, n);
-        Nd4j.gemm(Nd4j.create(sqrtFactor(cz)).castTo(DataType.DOUBLE), Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE),
-                zetaNd, false, false, 1.0, 0.0);
+        Nd4j.gemm(Nd4j.create(factor).castTo(DataType.DOUBLE), xiNd, zetaNd, false, false, 1.0, 0.0);
         double[][] zeta = zetaNd.toDoubleMatrix();
 
         // effective process, all samples at once
@@ -236,13 +241,78 @@ public final class DmftSolver {
         for (int step = 0; step < k; step++) {
             floor = Math.max(floor, Math.sqrt(teVar[step] / n));
         }
+        long tr = System.nanoTime();
         double[][] rNew = response(mem, bprime);
+        double respSec = (System.nanoTime() - tr) * 1e-9;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 cNew[i][j] = 0.5 * (cNew[i][j] + cNew[j][i]);
             }
         }
-        return new Pass(new DmftKernels(cNew, rNew), te, teVar, floor, (System.nanoTime() - t0) * 1e-9);
+        return new Pass(new DmftKernels(cNew, rNew), te, teVar, floor, (System.nanoTime() - t0) * 1e-9, respSec);
+    }
+
+    /**
+     * Moment matching of the white noise (variance reduction): removes from each row of Ξ its components along 𝟙 and
+     * β* − mean(β*), so that ζ has exactly zero sample mean and zero sample correlation with the teacher, and returns
+     * L·S^{−1/2} with S = ΞΞᵀ/N, so that ζ = L·S^{−1/2}·Ξ has sample covariance exactly LLᵀ = αC_r. In the linear
+     * (kernel) regime this removes the O(1/√N) sampling error of C_Δ almost entirely; the bias it introduces is O(1/N).
+     */
+    private static double[][] matchMoments(double[] xi, INDArray xiNd, double[] teacher, double[][] factor, int k,
+                                           int n) {
+        double[] u0 = new double[n];
+        double[] u1 = new double[n];
+        double mean = 0;
+        for (double b : teacher) {
+            mean += b / n;
+        }
+        double n1 = 0;
+        for (int i = 0; i < n; i++) {
+            u0[i] = 1 / Math.sqrt(n);
+            u1[i] = teacher[i] - mean;
+            n1 += u1[i] * u1[i];
+        }
+        n1 = Math.sqrt(n1);
+        boolean useTeacher = n1 > 1e-12;
+        for (int r = 0; r < k; r++) {
+            int off = r * n;
+            double p0 = 0;
+            double p1 = 0;
+            for (int i = 0; i < n; i++) {
+                p0 += xi[off + i] * u0[i];
+                p1 += useTeacher ? xi[off + i] * u1[i] / n1 : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                xi[off + i] -= p0 * u0[i] + (useTeacher ? p1 * u1[i] / n1 : 0);
+            }
+        }
+        xiNd.assign(Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE));
+        INDArray gram = Nd4j.create(DataType.DOUBLE, k, k);
+        Nd4j.gemm(xiNd, xiNd, gram, false, true, 1.0 / n, 0.0);
+        INDArray v = gram.dup('f');
+        double[] lam = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(v, true).toDoubleVector();
+        double[][] vec = v.toDoubleMatrix();
+        double[][] isq = new double[k][k];
+        for (int e = 0; e < k; e++) {
+            if (!(lam[e] > 1e-12)) {
+                return factor;
+            }
+            double w = 1 / Math.sqrt(lam[e]);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    isq[i][j] += vec[i][e] * w * vec[j][e];
+                }
+            }
+        }
+        DMatrixRMaj out = new DMatrixRMaj(k, k);
+        CommonOps_DDRM.mult(new DMatrixRMaj(factor), new DMatrixRMaj(isq), out);
+        double[][] o = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                o[i][j] = out.get(i, j);
+            }
+        }
+        return o;
     }
 
     /** R(k, l) = E[β′_k P_{k,l}] from the per-sample β′ trajectories, in bundles. */

@@ -80,25 +80,43 @@ class DmftSolverTest {
 
     @Test
     void largeInitialisationReproducesMarchenkoPasturClosedForm() {
-        // kernel regime: s0 = 5 (gamma = 50), eta = h * 4 gamma = 0.2; noisy labels, alpha = 0.5
-        DmftConfig c = DmftConfig.builder().s0(5).step(0.001).gridPoints(101).samples(3000).sigma(0.3)
-                .alpha(0.5).maxIterations(12).averagingPasses(3).seed(7).build();
+        // kernel regime: s0 = 5 (gamma = 50, beta' = 4 gamma (1 + O(beta^2/gamma^2))), eta = h * 4 gamma = 0.5,
+        // dense Rademacher teacher (E beta*^2 = 1 exactly with stratified sampling), noisy labels
+        DmftConfig c = DmftConfig.builder().s0(5).step(0.0025).gridPoints(41).samples(2000).sigma(0.5)
+                .prior(SparsePrior.bernoulliRademacher(1.0)).alpha(0.5).averagingPasses(3).seed(7).build();
         DmftResult res = DmftSolver.solve(c);
         LinearRegimeTheory th = LinearRegimeTheory.of(c);
-        double maxDiscGap = 0;
-        for (int k = 0; k < c.gridPoints(); k += 5) {
+        double maxFlowGap = 0;
+        for (int k = 0; k < c.gridPoints(); k++) {
             double t = res.times()[k];
             double te = th.testLoss(t, c.step(), false);
             double tr = th.trainLoss(t, c.step(), false);
             assertThat(Math.abs(res.testLoss()[k] - te)).as("E_te at t=%f: dmft %f theory %f", t, res.testLoss()[k], te)
-                    .isLessThan(4 * res.testSe()[k] + 2e-3 * te);
+                    .isLessThan(0.02 * te);
             assertThat(Math.abs(res.trainLoss()[k] - tr)).as("E_tr at t=%f: dmft %f theory %f", t, res.trainLoss()[k], tr)
-                    .isLessThan(4 * res.trainSe()[k] + 2e-3 * tr + 1e-4);
-            maxDiscGap = Math.max(maxDiscGap, Math.abs(th.trainLoss(t, c.step(), true) - tr));
+                    .isLessThan(0.03 * tr + 1e-5 * res.trainLoss()[0]);
+            maxFlowGap = Math.max(maxFlowGap, Math.abs(th.trainLoss(t, c.step(), true) - tr) / tr);
         }
-        // the discrete scheme differs from the gradient flow by O(eta): the check above resolves the GD scheme itself
-        assertThat(maxDiscGap).isGreaterThan(1e-3);
+        // the discrete scheme differs from the gradient flow by O(eta); the check above resolves the GD scheme itself
+        assertThat(maxFlowGap).isGreaterThan(0.1);
         assertThat(res.converged()).isTrue();
+        assertThat(res.iterations().get(res.iterations().size() - 1).maxDiffCorrelation()).isLessThan(1e-3);
+    }
+
+    @Test
+    void agreesWithFiniteDimensionalGradientDescentAndTheGapShrinksWithD() {
+        DmftConfig c = DmftConfig.builder().s0(0.1).step(0.1).gridPoints(31).samples(2000).alpha(0.5)
+                .prior(SparsePrior.bernoulliRademacher(0.1)).averagingPasses(3).seed(3).build();
+        DmftResult res = DmftSolver.solve(c);
+        DmftComparison cmp = DmftComparison.run(res, new int[] {60, 1000}, 8, 100);
+        System.out.println(cmp.toTable().print());
+        DmftComparison.Row small = cmp.rows().get(0);
+        DmftComparison.Row large = cmp.rows().get(1);
+        assertThat(large.meanRelTrain()).isLessThan(small.meanRelTrain());
+        // within Monte-Carlo error at the larger d: |sim − DMFT| ≤ 3 (s.e._sim + s.e._DMFT) everywhere on the window
+        assertThat(large.maxZTrain()).isLessThan(3);
+        assertThat(large.maxZTest()).isLessThan(3);
+        assertThat(large.meanRelTrain()).isLessThan(0.06);
     }
 
     @Test
