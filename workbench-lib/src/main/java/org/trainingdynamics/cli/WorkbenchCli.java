@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Training Dynamics Workbench: import trajectories, train small models, run analyses.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DlnCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 

@@ -33,10 +33,15 @@ import org.trainingdynamics.study.Progress;
  * spread is the Monte-Carlo error.
  */
 public final class DmftSolver {
-    private static final int LEAF = 8;
+    private static final int LEAF = 16;
 
     private final DmftConfig cfg;
     private long gemmFlops;
+    private double gemmSeconds;
+    private double addSeconds;
+    /** Reused off-heap stores: B history per bundle width, and GEMM outputs per (rows, cols) shape. */
+    private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
+    private final java.util.Map<Long, INDArray> gemmOutputs = new java.util.HashMap<>();
 
     /** A solver for a configuration. */
     public DmftSolver(DmftConfig config) {
@@ -57,6 +62,16 @@ public final class DmftSolver {
             java.util.Arrays.fill(row, m2);
         }
         return new DmftKernels(c, new double[k][k]);
+    }
+
+    /** Wall seconds spent inside the response GEMM calls since construction (for the benchmark). */
+    public double gemmSeconds() {
+        return gemmSeconds;
+    }
+
+    /** Wall seconds spent adding GEMM results into the memory-sum accumulators (for the benchmark). */
+    public double addSeconds() {
+        return addSeconds;
     }
 
     /** Floating-point operations spent in the response GEMMs since construction (for the benchmark). */
@@ -118,10 +133,10 @@ public final class DmftSolver {
     static double[][] sqrtFactor(double[][] cov) {
         int n = cov.length;
         // LAPACK syev through ND4J (EJML's symmetric QR fails to converge on the rank-one starting covariance)
-        INDArray a = Nd4j.create(cov).castTo(DataType.DOUBLE).dup('f');
+        INDArray a = nd(cov).dup('f');
         INDArray w = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(a, true);
         double[] lam = w.toDoubleVector();
-        double[][] vec = a.toDoubleMatrix();
+        double[][] vec = rows(a.dup('c'), n, n);
         double[][] l = new double[n][n];
         for (int e = 0; e < n; e++) {
             if (!(lam[e] > 0)) {
@@ -133,6 +148,27 @@ public final class DmftSolver {
             }
         }
         return l;
+    }
+
+    /** A c-order float64 INDArray from rows (one flat copy; ND4J's per-row conversion is slow). */
+    static INDArray nd(double[][] rows) {
+        int r = rows.length;
+        int c = rows[0].length;
+        double[] flat = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(rows[i], 0, flat, i * c, c);
+        }
+        return Nd4j.create(flat, new long[] {r, c}, DataType.DOUBLE);
+    }
+
+    /** Rows of an r×c INDArray (one flat copy). */
+    static double[][] rows(INDArray a, int r, int c) {
+        double[] flat = a.dup('c').data().asDouble();
+        double[][] out = new double[r][c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(flat, i * c, out[i], 0, c);
+        }
+        return out;
     }
 
     /**
@@ -176,8 +212,8 @@ public final class DmftSolver {
             factor = matchMoments(xi, xiNd, teacher, factor, k, n);
         }
         INDArray zetaNd = Nd4j.create(DataType.DOUBLE, k, n);
-        Nd4j.gemm(Nd4j.create(factor).castTo(DataType.DOUBLE), xiNd, zetaNd, false, false, 1.0, 0.0);
-        double[][] zeta = zetaNd.toDoubleMatrix();
+        Nd4j.gemm(nd(factor), xiNd, zetaNd, false, false, 1.0, 0.0);
+        double[][] zeta = rows(zetaNd, k, n);
 
         // effective process, all samples at once
         double[][] delta = new double[k][];
@@ -220,10 +256,10 @@ public final class DmftSolver {
                 a[i] += h * (z[i] - alpha * d[i] + alpha * hist[i]);
             }
         }
-        INDArray deltaNd = Nd4j.create(delta);
+        INDArray deltaNd = nd(delta);
         INDArray cNd = Nd4j.create(DataType.DOUBLE, k, k);
         Nd4j.gemm(deltaNd, deltaNd, cNd, false, true, 1.0 / n, 0.0);
-        double[][] cNew = cNd.toDoubleMatrix();
+        double[][] cNew = rows(cNd, k, k);
         double[] te = new double[k];
         double[] teVar = new double[k];
         for (int step = 0; step < k; step++) {
@@ -291,7 +327,7 @@ public final class DmftSolver {
         Nd4j.gemm(xiNd, xiNd, gram, false, true, 1.0 / n, 0.0);
         INDArray v = gram.dup('f');
         double[] lam = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(v, true).toDoubleVector();
-        double[][] vec = v.toDoubleMatrix();
+        double[][] vec = rows(v.dup('c'), k, k);
         double[][] isq = new double[k][k];
         for (int e = 0; e < k; e++) {
             if (!(lam[e] > 1e-12)) {
@@ -321,7 +357,7 @@ public final class DmftSolver {
         int n = cfg.samples();
         int nb = cfg.effectiveBundle();
         double[][] r = new double[k][k];
-        INDArray memNd = Nd4j.create(mem).castTo(DataType.DOUBLE);
+        INDArray memNd = nd(mem);
         for (int start = 0; start < n; start += nb) {
             int m = Math.min(nb, n - start);
             Bundle b = new Bundle(memNd, mem, bprime, start, m);
@@ -364,7 +400,8 @@ public final class DmftSolver {
             this.mem = mem;
             this.m = m;
             this.row = (long) k * m;
-            this.bhist = Nd4j.create(DataType.DOUBLE, k, row);
+            // every row prefix of B is written (step t) before it is read (t' > t), so the store is reused unzeroed
+            this.bhist = historyStores.computeIfAbsent(m, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
             this.bh = bhist.data().asNioDouble();
             this.qacc = new double[k][Math.toIntExact(row)];
             this.p = new double[Math.toIntExact(row)];
@@ -394,8 +431,12 @@ public final class DmftSolver {
             long cols = (long) mid * m;
             INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid)).dup('c');
             INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
-            INDArray c = Nd4j.create(DataType.DOUBLE, rows, cols);
+            long g0 = System.nanoTime();
+            INDArray c = gemmOutputs.computeIfAbsent(((long) rows << 40) | cols,
+                    key -> Nd4j.create(DataType.DOUBLE, rows, cols));
             Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            long g1 = System.nanoTime();
+            gemmSeconds += (g1 - g0) * 1e-9;
             gemmFlops += 2L * rows * (mid - k0) * cols;
             java.nio.DoubleBuffer cb = c.data().asNioDouble();
             for (int t = 0; t < rows; t++) {
@@ -405,7 +446,7 @@ public final class DmftSolver {
                     q[j] += cb.get(off + j);
                 }
             }
-            c.close();
+            addSeconds += (System.nanoTime() - g1) * 1e-9;
             run(mid, k1);
         }
 
