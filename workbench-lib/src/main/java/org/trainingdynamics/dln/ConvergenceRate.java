@@ -19,6 +19,30 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  */
 public record ConvergenceRate(double s0, double lambdaMin, double fittedRate, double kernelLimit, double testLoss) {
 
+    /** One row per rate: s0, lambda_min, fitted_rate, kernel_limit, test_loss. */
+    public static tech.tablesaw.api.Table toTable(java.util.List<ConvergenceRate> rates) {
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("convergence-rate");
+        t.addColumns(tech.tablesaw.api.DoubleColumn.create("s0", rates.stream().mapToDouble(ConvergenceRate::s0)),
+                tech.tablesaw.api.DoubleColumn.create("lambda_min", rates.stream().mapToDouble(ConvergenceRate::lambdaMin)),
+                tech.tablesaw.api.DoubleColumn.create("fitted_rate", rates.stream().mapToDouble(ConvergenceRate::fittedRate)),
+                tech.tablesaw.api.DoubleColumn.create("kernel_limit",
+                        rates.stream().mapToDouble(ConvergenceRate::kernelLimit)),
+                tech.tablesaw.api.DoubleColumn.create("test_loss", rates.stream().mapToDouble(ConvergenceRate::testLoss)));
+        return t;
+    }
+
+    /** The trade-off: final test loss against the convergence rate λ∞ (log-log), one point per s₀. */
+    public static org.knowm.xchart.XYChart tradeOffChart(java.util.List<ConvergenceRate> rates) {
+        org.knowm.xchart.XYChart c = org.trainingdynamics.viz.Figures.xy("Convergence speed vs generalisation",
+                "lambda_inf = lambda_min(X K X^T)", "test loss E_te(T)");
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setMarkerSize(8);
+        c.addSeries("s0 sweep", rates.stream().mapToDouble(ConvergenceRate::lambdaMin).toArray(),
+                rates.stream().mapToDouble(ConvergenceRate::testLoss).toArray());
+        return c;
+    }
+
     /** Computes the rate at the final β of a run on problem {@code p}. */
     public static ConvergenceRate of(DlnProblem p, DlnRun run) {
         DlnConfig c = run.config();
