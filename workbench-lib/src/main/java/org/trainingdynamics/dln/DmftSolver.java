@@ -33,7 +33,10 @@ import org.trainingdynamics.study.Progress;
  * spread is the Monte-Carlo error.
  */
 public final class DmftSolver {
-    private static final int LEAF = 16;
+    private static final int LEAF = 4;
+    /** Blocks with fewer source times than this run as cache-blocked Java loops instead of ND4J GEMMs. */
+    private static final int SMALL_BLOCK = 16;
+    private static final int CHUNK = 2048;
 
     private final DmftConfig cfg;
     private long gemmFlops;
@@ -42,6 +45,28 @@ public final class DmftSolver {
     /** Reused off-heap stores: B history per bundle width, and GEMM outputs per (rows, cols) shape. */
     private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
     private final java.util.Map<Long, INDArray> gemmOutputs = new java.util.HashMap<>();
+    private double[][] qaccStore;
+    private double[][] bheapStore;
+
+    /** Heap copy of the B history (read by the small blocks and leaves; every used prefix is written first). */
+    private double[][] heapHistory(int k, int row) {
+        if (bheapStore == null || bheapStore.length != k || bheapStore[0].length != row) {
+            bheapStore = new double[k][row];
+        }
+        return bheapStore;
+    }
+
+    /** The heap accumulator of memory sums, reused (zeroed) across bundles. */
+    private double[][] accumulator(int k, int row) {
+        if (qaccStore == null || qaccStore.length != k || qaccStore[0].length != row) {
+            qaccStore = new double[k][row];
+        } else {
+            for (double[] q : qaccStore) {
+                java.util.Arrays.fill(q, 0);
+            }
+        }
+        return qaccStore;
+    }
 
     /** A solver for a configuration. */
     public DmftSolver(DmftConfig config) {
@@ -391,6 +416,7 @@ public final class DmftSolver {
         private final INDArray bhist;
         private final java.nio.DoubleBuffer bh;
         private final double[][] qacc;
+        private final double[][] bheap;
         private final double[] p;
         private final double[][] rsum;
 
@@ -403,7 +429,8 @@ public final class DmftSolver {
             // every row prefix of B is written (step t) before it is read (t' > t), so the store is reused unzeroed
             this.bhist = historyStores.computeIfAbsent(m, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
             this.bh = bhist.data().asNioDouble();
-            this.qacc = new double[k][Math.toIntExact(row)];
+            this.qacc = accumulator(k, Math.toIntExact(row));
+            this.bheap = heapHistory(k, Math.toIntExact(row));
             this.p = new double[Math.toIntExact(row)];
             this.bp = new double[k][m];
             this.decay = new double[k][m];
@@ -429,6 +456,11 @@ public final class DmftSolver {
             // contribution of times [k0, mid) (sources < mid) to the memory sums of times [mid, k1)
             int rows = k1 - mid;
             long cols = (long) mid * m;
+            if (mid - k0 < SMALL_BLOCK) {
+                smallBlock(k0, mid, k1);
+                run(mid, k1);
+                return;
+            }
             INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid)).dup('c');
             INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
             long g0 = System.nanoTime();
@@ -450,32 +482,61 @@ public final class DmftSolver {
             run(mid, k1);
         }
 
+        /**
+         * Small blocks in Java: Q_t += Σ_s M_{ts} B_s over column chunks that stay in cache (each B_s chunk is read
+         * once per chunk, not once per t). ND4J's per-call GEMM overhead dominates at these sizes.
+         */
+        void smallBlock(int k0, int mid, int k1) {
+            int cols = mid * m;
+            for (int j0 = 0; j0 < cols; j0 += CHUNK) {
+                int j1 = Math.min(cols, j0 + CHUNK);
+                for (int t = mid; t < k1; t++) {
+                    double[] q = qacc[t];
+                    double[] mt = mem[t];
+                    for (int s = Math.max(1, k0); s < mid; s++) {
+                        double w = mt[s];
+                        if (w == 0) {
+                            continue;
+                        }
+                        double[] b = bheap[s];
+                        int end = Math.min(j1, s * m);
+                        for (int j = j0; j < end; j++) {
+                            q[j] += w * b[j];
+                        }
+                    }
+                }
+            }
+        }
+
         /** Time step t: finish Q_t within the leaf, form B_t = β′_t ⊙ P_t, accumulate R, advance P. */
         void step(int t, int leafStart) {
             double[] q = qacc[t];
             for (int s = Math.max(1, leafStart); s < t; s++) {
                 double w = mem[t][s];
                 if (w != 0) {
-                    long off = s * row;
+                    double[] b = bheap[s];
                     int len = s * m;
                     for (int j = 0; j < len; j++) {
-                        q[j] += w * bh.get((int) (off + j));
+                        q[j] += w * b[j];
                     }
                 }
             }
             double[] bpt = bp[t];
             double[] rs = rsum[t];
             int base = (int) (t * row);
+            double[] bt = bheap[t];
             for (int l = 0; l < t; l++) {
                 double acc = 0;
                 int o = l * m;
                 for (int i = 0; i < m; i++) {
                     double v = p[o + i] * bpt[i];
-                    bh.put(base + o + i, v);
+                    bt[o + i] = v;
                     acc += v;
                 }
                 rs[l] = acc;
             }
+            bh.position(base);
+            bh.put(bt, 0, t * m);
             if (t + 1 < k) {
                 double ah = cfg.alpha() * cfg.step();
                 double[] dc = decay[t];
