@@ -35,7 +35,7 @@ import org.trainingdynamics.study.Progress;
 public final class DmftSolver {
     private static final int LEAF = 4;
     /** Blocks with fewer source times than this run as cache-blocked Java loops instead of ND4J GEMMs. */
-    private static final int SMALL_BLOCK = 8;
+    private static final int SMALL_BLOCK = 16;
     private static final int CHUNK = 2048;
 
     private final DmftConfig cfg;

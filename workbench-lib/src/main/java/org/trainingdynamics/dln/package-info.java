@@ -16,7 +16,7 @@
  * {@link org.trainingdynamics.trajectory.Trajectory}), {@link org.trainingdynamics.dln.MinNormInterpolators}
  * (min-ℓ2 and min-ℓ1 interpolators), {@link org.trainingdynamics.dln.IncrementalLearning} and
  * {@link org.trainingdynamics.dln.ImplicitBias} (phenomena), {@link org.trainingdynamics.dln.DmftSolver} (the
- * effective process), {@link org.trainingdynamics.dln.LinearRegimeTheory} (closed-form kernel limit) and
+ * effective process), {@link org.trainingdynamics.dln.DmftComparison} (DMFT vs seed-averaged simulations at several d), {@link org.trainingdynamics.dln.LinearRegimeTheory} (closed-form kernel limit) and
  * {@link org.trainingdynamics.dln.ConvergenceRate} (speed/generalisation trade-off).
  */
 package org.trainingdynamics.dln;
