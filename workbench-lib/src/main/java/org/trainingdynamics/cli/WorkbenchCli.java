@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SpectralCommand.class,
             DmdCommand.class,
             ConjugacyCommand.class,
+            DlnCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 

@@ -1,0 +1,164 @@
+package org.trainingdynamics.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.trainingdynamics.dln.DmftConfig;
+import org.trainingdynamics.dln.DmftKernels;
+import org.trainingdynamics.dln.DmftSolver;
+
+/**
+ * Benchmark of one DMFT fixed-point iteration (org.trainingdynamics.dln.DmftSolver.pass) on K = 200 grid points with
+ * N = 10⁴ samples (dmft.md defaults otherwise: α = 0.5, ρ = 0.1, s₀ = 0.1, h = 0.05), against two baselines measured in
+ * the same run: ND4J's float64 GEMM rate (square 2048³ product, best of 3), giving the GEMM-bound time of the
+ * iteration's dominant products (response block GEMMs counted by the solver + the three K×K×N products), and a
+ * NumPy solver of the same discretisation (bench/python/dmft_numpy.py), run at the same K and N when
+ * {@code numpyFull} is given, else at reduced N and extrapolated linearly in N (its cost is O(N K³)).
+ *
+ * <p>usage: DmftBench [K] [N] [numpyN] [numpyIterations]
+ */
+public final class DmftBench {
+    private DmftBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int k = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int numpyN = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        int numpyIters = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        Locale.setDefault(Locale.ROOT);
+
+        double[] rates = gemmRate();
+        double gemmRate = rates[0];
+        double gemmCpuRate = rates[1];
+        System.out.printf("ND4J float64 GEMM rate (2048^3, best of 3): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second%n",
+                gemmRate / 1e9, gemmCpuRate / 1e9);
+
+        DmftConfig warm = DmftConfig.builder().gridPoints(k).samples(1000).build();
+        DmftSolver ws = new DmftSolver(warm);
+        ws.pass(ws.initial(), 1);
+
+        DmftConfig cfg = DmftConfig.builder().gridPoints(k).samples(n).build();
+        DmftSolver solver = new DmftSolver(cfg);
+        DmftKernels kern = solver.initial();
+        double best = Double.POSITIVE_INFINITY;
+        double bestCpu = Double.POSITIVE_INFINITY;
+        double bestResp = 0;
+        long flops = 0;
+        for (int it = 0; it < 3; it++) {
+            long f0 = solver.gemmFlops();
+            double c0 = cpu();
+            DmftSolver.Pass p = solver.pass(kern, 11 + it);
+            double cpuSec = cpu() - c0;
+            long f = solver.gemmFlops() - f0 + 3L * 2 * k * k * n;
+            kern = kern.damp(p.kernels(), 0.5);
+            System.out.printf("java iteration %d: %.2f s wall, %.2f CPU-s (response %.2f s), dominant GEMM flops %.2f G%n",
+                    it + 1, p.seconds(), cpuSec, p.responseSeconds(), f / 1e9);
+            if (p.seconds() < best) {
+                best = p.seconds();
+                bestResp = p.responseSeconds();
+                flops = f;
+            }
+            bestCpu = Math.min(bestCpu, cpuSec);
+        }
+        double bound = flops / gemmRate;
+        double cpuBound = flops / gemmCpuRate;
+        System.out.printf("GEMM-bound time of dominant products: %.2f s wall, %.2f CPU-s; best iteration %.2f s wall"
+                + " (response %.2f s), %.2f CPU-s%n", bound, cpuBound, best, bestResp, bestCpu);
+        System.out.printf("RATIO iteration / GEMM-bound = %.2f wall, %.2f CPU-time (target <= 3)%n", best / bound,
+                bestCpu / cpuBound);
+
+        Path script = locate("bench/python/dmft_numpy.py");
+        String py = python();
+        List<double[]> secs = runNumpy(py, script, k, numpyN, numpyIters);
+        double npBest = secs.stream().mapToDouble(x -> x[0]).min().orElse(Double.NaN);
+        double npCpu = secs.stream().mapToDouble(x -> x[1]).min().orElse(Double.NaN);
+        double scale = (double) n / numpyN;
+        System.out.printf("numpy iteration at K=%d N=%d: %.2f s wall, %.2f CPU-s (best of %d)%s%n", k, numpyN, npBest,
+                npCpu, secs.size(), numpyN == n ? "" : String.format("; extrapolated linearly to N=%d: %.1f s wall,"
+                        + " %.1f CPU-s", n, npBest * scale, npCpu * scale));
+        System.out.printf("RATIO numpy / java per iteration = %.1f wall, %.1f CPU-time (target >= 10)%s%n",
+                npBest * scale / best, npCpu * scale / bestCpu,
+                numpyN == n ? "" : " [numpy extrapolated from N=" + numpyN + "]");
+    }
+
+    /** Process CPU seconds (all threads), robust to the machine being shared. */
+    static double cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() * 1e-9;
+    }
+
+    /** {wall rate, CPU-time rate} of a square float64 GEMM. */
+    static double[] gemmRate() {
+        int s = 2048;
+        INDArray a = Nd4j.rand(DataType.DOUBLE, s, s);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, s, s);
+        INDArray c = Nd4j.create(DataType.DOUBLE, s, s);
+        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        double best = Double.POSITIVE_INFINITY;
+        double bestCpu = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < 3; i++) {
+            double c0 = cpu();
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            best = Math.min(best, (System.nanoTime() - t0) * 1e-9);
+            bestCpu = Math.min(bestCpu, cpu() - c0);
+        }
+        double fl = 2.0 * s * s * s;
+        return new double[] {fl / best, fl / bestCpu};
+    }
+
+    static Path locate(String rel) {
+        Path p = Path.of(rel);
+        for (int i = 0; i < 3 && !Files.exists(p); i++) {
+            p = Path.of("..").resolve(p);
+        }
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("cannot find " + rel + " (run from the repository root)");
+        }
+        return p;
+    }
+
+    static String python() throws Exception {
+        for (String c : new String[] {"python3", "/usr/bin/python3"}) {
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import numpy").redirectErrorStream(true).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return c;
+                }
+            } catch (java.io.IOException e) {
+                // try the next
+            }
+        }
+        throw new IllegalStateException("no python3 with numpy found (tried python3, /usr/bin/python3)");
+    }
+
+    static List<double[]> runNumpy(String py, Path script, int k, int n, int iters) throws Exception {
+        Process p = new ProcessBuilder(py, script.toString(), String.valueOf(k), String.valueOf(n), String.valueOf(iters))
+                .redirectErrorStream(true).start();
+        List<double[]> secs = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                System.out.println("  numpy: " + line);
+                if (line.startsWith("iter ")) {
+                    String[] f = line.trim().split("\\s+");
+                    secs.add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[5])});
+                }
+            }
+        }
+        if (p.waitFor() != 0 || secs.isEmpty()) {
+            throw new IllegalStateException("numpy solver failed (exit " + p.exitValue() + ")");
+        }
+        return secs;
+    }
+}

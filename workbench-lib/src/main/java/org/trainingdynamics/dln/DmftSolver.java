@@ -1,0 +1,620 @@
+package org.trainingdynamics.dln;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.trainingdynamics.study.Progress;
+
+/**
+ * Discrete-time DMFT of DLN gradient descent (dmft.md §2–3; Gerbelot et al. 2022 discretisation, exact for GD with
+ * step h), solved by damped fixed-point iteration on (C_Δ, R) with Monte-Carlo sampling of the effective process.
+ *
+ * <p>One pass, given (C_Δ, R):
+ * <ol>
+ *   <li>G = I + R, G⁻¹ by a unit-lower-triangular solve, M = I − G⁻¹, C_r = G⁻¹(σ²𝟙𝟙ᵀ + C_Δ)G⁻ᵀ.</li>
+ *   <li>ζ ~ N(0, αC_r) for N samples (eigendecomposition, negative eigenvalues clipped); β* stratified.</li>
+ *   <li>Effective process: a_k = ζ_k − αΔ_k + α Σ_{m&lt;k} M_{km}Δ_m, A_{k+1} = A_k + h a_k, Δ_k = β(A_k) − β*.</li>
+ *   <li>Response P_{k,l} = ∂A_k/∂a_l: P_{k+1,l} = P_{k,l} + h[−αβ′_k P_{k,l} + α Σ_{m&lt;k} M_{km}β′_m P_{m,l}] + hδ_{kl};
+ *       R_new(k,l) = E[β′_k P_{k,l}], C_Δ,new = E[ΔΔᵀ].</li>
+ * </ol>
+ * The response recursion is vectorised over a bundle of samples (ND4J, float64, layout [time m] × [source l, sample n])
+ * and its memory sum is evaluated by recursive time-blocking: for a block [k₀, k₁) split at mid, the contribution of
+ * [k₀, mid) to [mid, k₁) is one GEMM M[mid:k₁, k₀:mid] · B[k₀:mid, sources &lt; mid], so almost all of the O(N K³) work
+ * runs at GEMM speed. {@link #solve} iterates X ← θX + (1−θ)X_new with the Monte-Carlo samples frozen (common random
+ * numbers: the same β* and white noise ξ every iteration, so the iteration map is deterministic and its convergence is
+ * seen without sampling noise) until max|C_Δ,new − C_Δ| ≤ tolerance·max_k C_Δ(k,k); it then runs
+ * {@code averagingPasses} passes with the converged kernels and fresh samples, whose mean is the result and whose
+ * spread is the Monte-Carlo error.
+ */
+public final class DmftSolver {
+    private static final int LEAF = 4;
+    /** Blocks with fewer source times than this run as cache-blocked Java loops instead of ND4J GEMMs. */
+    private static final int SMALL_BLOCK = 16;
+    private static final int CHUNK = 2048;
+
+    private final DmftConfig cfg;
+    private long gemmFlops;
+    private double gemmSeconds;
+    private double addSeconds;
+    /** Reused off-heap stores: B history per bundle width, and GEMM outputs per (rows, cols) shape. */
+    private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
+    private final java.util.Map<Long, INDArray> gemmOutputs = new java.util.HashMap<>();
+    private double[][] qaccStore;
+    private double[][] bheapStore;
+
+    /** Heap copy of the B history (read by the small blocks and leaves; every used prefix is written first). */
+    private double[][] heapHistory(int k, int row) {
+        if (bheapStore == null || bheapStore.length != k || bheapStore[0].length != row) {
+            bheapStore = new double[k][row];
+        }
+        return bheapStore;
+    }
+
+    /** The heap accumulator of memory sums, reused (zeroed) across bundles. */
+    private double[][] accumulator(int k, int row) {
+        if (qaccStore == null || qaccStore.length != k || qaccStore[0].length != row) {
+            qaccStore = new double[k][row];
+        } else {
+            for (double[] q : qaccStore) {
+                java.util.Arrays.fill(q, 0);
+            }
+        }
+        return qaccStore;
+    }
+
+    /** A solver for a configuration. */
+    public DmftSolver(DmftConfig config) {
+        this.cfg = config;
+    }
+
+    /** Solves the fixed point and returns curves, kernels and convergence history. */
+    public static DmftResult solve(DmftConfig config) {
+        return new DmftSolver(config).run();
+    }
+
+    /** The starting kernels: C_Δ = E[β*²]𝟙𝟙ᵀ (Δ(0) = −β*), R = 0. */
+    public DmftKernels initial() {
+        int k = cfg.gridPoints();
+        double m2 = cfg.prior().secondMoment();
+        double[][] c = new double[k][k];
+        for (double[] row : c) {
+            java.util.Arrays.fill(row, m2);
+        }
+        return new DmftKernels(c, new double[k][k]);
+    }
+
+    /** Wall seconds spent inside the response GEMM calls since construction (for the benchmark). */
+    public double gemmSeconds() {
+        return gemmSeconds;
+    }
+
+    /** Wall seconds spent adding GEMM results into the memory-sum accumulators (for the benchmark). */
+    public double addSeconds() {
+        return addSeconds;
+    }
+
+    /** Floating-point operations spent in the response GEMMs since construction (for the benchmark). */
+    public long gemmFlops() {
+        return gemmFlops;
+    }
+
+    /** G⁻¹ = (I + R)⁻¹ for strictly lower-triangular R (unit-lower-triangular forward substitution). */
+    public static double[][] inverseUnitLower(double[][] r) {
+        int k = r.length;
+        double[][] x = new double[k][k];
+        for (int j = 0; j < k; j++) {
+            x[j][j] = 1;
+            for (int i = j + 1; i < k; i++) {
+                double s = 0;
+                double[] ri = r[i];
+                for (int m = j; m < i; m++) {
+                    s += ri[m] * x[m][j];
+                }
+                x[i][j] = -s;
+            }
+        }
+        return x;
+    }
+
+    /** Memory kernel M = I − (I + R)⁻¹ (strictly lower-triangular). */
+    public static double[][] memory(double[][] response) {
+        double[][] g = inverseUnitLower(response);
+        for (int i = 0; i < g.length; i++) {
+            for (int j = 0; j < g.length; j++) {
+                g[i][j] = (i == j ? 1 : 0) - g[i][j];
+            }
+        }
+        return g;
+    }
+
+    /** Residual correlation C_r = G⁻¹(σ²𝟙𝟙ᵀ + C_Δ)G⁻ᵀ; its diagonal is the train loss E_tr. */
+    public static double[][] residualCorrelation(DmftKernels k, double sigma) {
+        int n = k.size();
+        DMatrixRMaj gi = new DMatrixRMaj(inverseUnitLower(k.response()));
+        DMatrixRMaj c = new DMatrixRMaj(k.cDelta());
+        CommonOps_DDRM.add(c, sigma * sigma);
+        DMatrixRMaj t = new DMatrixRMaj(n, n);
+        CommonOps_DDRM.mult(gi, c, t);
+        DMatrixRMaj out = new DMatrixRMaj(n, n);
+        CommonOps_DDRM.multTransB(t, gi, out);
+        double[][] o = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                o[i][j] = 0.5 * (out.get(i, j) + out.get(j, i));
+            }
+        }
+        return o;
+    }
+
+    /**
+     * A symmetric square root factor L (K×K, L·Lᵀ = C with negative eigenvalues clipped to 0) of a covariance.
+     */
+    static double[][] sqrtFactor(double[][] cov) {
+        int n = cov.length;
+        // LAPACK syev through ND4J (EJML's symmetric QR fails to converge on the rank-one starting covariance)
+        INDArray a = nd(cov).dup('f');
+        INDArray w = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(a, true);
+        double[] lam = w.toDoubleVector();
+        double[][] vec = rows(a.dup('c'), n, n);
+        double[][] l = new double[n][n];
+        for (int e = 0; e < n; e++) {
+            if (!(lam[e] > 0)) {
+                continue;
+            }
+            double s = Math.sqrt(lam[e]);
+            for (int i = 0; i < n; i++) {
+                l[i][e] = vec[i][e] * s;
+            }
+        }
+        return l;
+    }
+
+    /** A c-order float64 INDArray from rows (one flat copy; ND4J's per-row conversion is slow). */
+    static INDArray nd(double[][] rows) {
+        int r = rows.length;
+        int c = rows[0].length;
+        double[] flat = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(rows[i], 0, flat, i * c, c);
+        }
+        return Nd4j.create(flat, new long[] {r, c}, DataType.DOUBLE);
+    }
+
+    /** Rows of an r×c INDArray (one flat copy). */
+    static double[][] rows(INDArray a, int r, int c) {
+        double[] flat = a.dup('c').data().asDouble();
+        double[][] out = new double[r][c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(flat, i * c, out[i], 0, c);
+        }
+        return out;
+    }
+
+    /**
+     * Output of one pass: new kernels, E[Δ_k²] and its sample variance, the noise floor max_k s.e.(E[Δ_k²]), and wall
+     * times (total, of which the response recursion).
+     */
+    public record Pass(DmftKernels kernels, double[] testLoss, double[] testVar, double noiseFloor, double seconds,
+                       double responseSeconds) {
+    }
+
+    /** One Monte-Carlo pass of the effective process with kernels {@code in} (fresh samples from {@code seed}). */
+    public Pass pass(DmftKernels in, long seed) {
+        long t0 = System.nanoTime();
+        int k = cfg.gridPoints();
+        int n = cfg.samples();
+        if (in.size() != k) {
+            throw new IllegalArgumentException("DMFT pass: kernels are " + in.size() + "x" + in.size() + ", grid has "
+                    + k + " points");
+        }
+        double alpha = cfg.alpha();
+        double h = cfg.step();
+        double s0 = cfg.s0();
+        Parameterization par = cfg.parameterization();
+        double[][] mem = memory(in.response());
+        double[][] cr = residualCorrelation(in, cfg.sigma());
+        double[][] cz = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                cz[i][j] = alpha * cr[i][j];
+            }
+        }
+        Random rng = new Random(seed);
+        double[] teacher = cfg.prior().sampleFixedCount(n, rng);
+        double[] xi = new double[k * n];
+        for (int i = 0; i < xi.length; i++) {
+            xi[i] = rng.nextGaussian();
+        }
+        INDArray xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
+        double[][] factor = sqrtFactor(cz);
+        if (n > k + 2) {
+            factor = matchMoments(xi, xiNd, teacher, factor, k, n);
+        }
+        INDArray zetaNd = Nd4j.create(DataType.DOUBLE, k, n);
+        Nd4j.gemm(nd(factor), xiNd, zetaNd, false, false, 1.0, 0.0);
+        double[][] zeta = rows(zetaNd, k, n);
+
+        // effective process, all samples at once
+        double[][] delta = new double[k][];
+        double[][] bprime = new double[k][];
+        double[] a = new double[n];
+        double[] hist = new double[n];
+        double maxA = par.maxAbsA(s0);
+        for (int step = 0; step < k; step++) {
+            double[] d = new double[n];
+            double[] bp = new double[n];
+            for (int i = 0; i < n; i++) {
+                if (Math.abs(a[i]) >= maxA) {
+                    throw new IllegalStateException("DMFT: effective process escaped to infinity at step " + step
+                            + " (depth-" + par.depth() + " blow-up); reduce h or the horizon");
+                }
+                d[i] = par.beta(a[i], s0) - teacher[i];
+                bp[i] = par.dbeta(a[i], s0);
+                if (!Double.isFinite(d[i]) || !Double.isFinite(bp[i])) {
+                    throw new IllegalStateException("DMFT: effective process diverged at step " + step
+                            + "; reduce the step h=" + h);
+                }
+            }
+            delta[step] = d;
+            bprime[step] = bp;
+            if (step == k - 1) {
+                break;
+            }
+            java.util.Arrays.fill(hist, 0);
+            for (int mm = 0; mm < step; mm++) {
+                double w = mem[step][mm];
+                if (w != 0) {
+                    double[] dm = delta[mm];
+                    for (int i = 0; i < n; i++) {
+                        hist[i] += w * dm[i];
+                    }
+                }
+            }
+            double[] z = zeta[step];
+            for (int i = 0; i < n; i++) {
+                a[i] += h * (z[i] - alpha * d[i] + alpha * hist[i]);
+            }
+        }
+        INDArray deltaNd = nd(delta);
+        INDArray cNd = Nd4j.create(DataType.DOUBLE, k, k);
+        Nd4j.gemm(deltaNd, deltaNd, cNd, false, true, 1.0 / n, 0.0);
+        double[][] cNew = rows(cNd, k, k);
+        double[] te = new double[k];
+        double[] teVar = new double[k];
+        for (int step = 0; step < k; step++) {
+            double s = 0;
+            double s2 = 0;
+            for (int i = 0; i < n; i++) {
+                double q = delta[step][i] * delta[step][i];
+                s += q;
+                s2 += q * q;
+            }
+            te[step] = s / n;
+            teVar[step] = Math.max(0, s2 / n - te[step] * te[step]);
+        }
+        double floor = 0;
+        for (int step = 0; step < k; step++) {
+            floor = Math.max(floor, Math.sqrt(teVar[step] / n));
+        }
+        long tr = System.nanoTime();
+        double[][] rNew = response(mem, bprime);
+        double respSec = (System.nanoTime() - tr) * 1e-9;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                cNew[i][j] = 0.5 * (cNew[i][j] + cNew[j][i]);
+            }
+        }
+        return new Pass(new DmftKernels(cNew, rNew), te, teVar, floor, (System.nanoTime() - t0) * 1e-9, respSec);
+    }
+
+    /**
+     * Moment matching of the white noise (variance reduction): removes from each row of Ξ its components along 𝟙 and
+     * β* − mean(β*), so that ζ has exactly zero sample mean and zero sample correlation with the teacher, and returns
+     * L·S^{−1/2} with S = ΞΞᵀ/N, so that ζ = L·S^{−1/2}·Ξ has sample covariance exactly LLᵀ = αC_r. In the linear
+     * (kernel) regime this removes the O(1/√N) sampling error of C_Δ almost entirely; the bias it introduces is O(1/N).
+     */
+    private static double[][] matchMoments(double[] xi, INDArray xiNd, double[] teacher, double[][] factor, int k,
+                                           int n) {
+        double[] u0 = new double[n];
+        double[] u1 = new double[n];
+        double mean = 0;
+        for (double b : teacher) {
+            mean += b / n;
+        }
+        double n1 = 0;
+        for (int i = 0; i < n; i++) {
+            u0[i] = 1 / Math.sqrt(n);
+            u1[i] = teacher[i] - mean;
+            n1 += u1[i] * u1[i];
+        }
+        n1 = Math.sqrt(n1);
+        boolean useTeacher = n1 > 1e-12;
+        for (int r = 0; r < k; r++) {
+            int off = r * n;
+            double p0 = 0;
+            double p1 = 0;
+            for (int i = 0; i < n; i++) {
+                p0 += xi[off + i] * u0[i];
+                p1 += useTeacher ? xi[off + i] * u1[i] / n1 : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                xi[off + i] -= p0 * u0[i] + (useTeacher ? p1 * u1[i] / n1 : 0);
+            }
+        }
+        xiNd.assign(Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE));
+        INDArray gram = Nd4j.create(DataType.DOUBLE, k, k);
+        Nd4j.gemm(xiNd, xiNd, gram, false, true, 1.0 / n, 0.0);
+        INDArray v = gram.dup('f');
+        double[] lam = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(v, true).toDoubleVector();
+        double[][] vec = rows(v.dup('c'), k, k);
+        double[][] isq = new double[k][k];
+        for (int e = 0; e < k; e++) {
+            if (!(lam[e] > 1e-12)) {
+                return factor;
+            }
+            double w = 1 / Math.sqrt(lam[e]);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    isq[i][j] += vec[i][e] * w * vec[j][e];
+                }
+            }
+        }
+        DMatrixRMaj out = new DMatrixRMaj(k, k);
+        CommonOps_DDRM.mult(new DMatrixRMaj(factor), new DMatrixRMaj(isq), out);
+        double[][] o = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                o[i][j] = out.get(i, j);
+            }
+        }
+        return o;
+    }
+
+    /** R(k, l) = E[β′_k P_{k,l}] from the per-sample β′ trajectories, in bundles. */
+    double[][] response(double[][] mem, double[][] bprime) {
+        int k = cfg.gridPoints();
+        int n = cfg.samples();
+        int nb = cfg.effectiveBundle();
+        double[][] r = new double[k][k];
+        INDArray memNd = nd(mem);
+        for (int start = 0; start < n; start += nb) {
+            int m = Math.min(nb, n - start);
+            Bundle b = new Bundle(memNd, mem, bprime, start, m);
+            b.run(0, k);
+            for (int t = 0; t < k; t++) {
+                for (int l = 0; l < t; l++) {
+                    r[t][l] += b.rsum[t][l];
+                }
+            }
+        }
+        for (double[] row : r) {
+            for (int l = 0; l < row.length; l++) {
+                row[l] /= n;
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The response recursion of one bundle of m samples. Element-wise work runs in Java loops; the history
+     * store B (time × [source, sample]) lives off-heap so that the block products run as ND4J GEMMs.
+     */
+    private final class Bundle {
+        private final INDArray memNd;
+        private final double[][] mem;
+        private final double[][] bp;
+        private final double[][] decay;
+        private final int m;
+        private final int k;
+        private final long row;
+        private final INDArray bhist;
+        private final java.nio.DoubleBuffer bh;
+        private final double[][] qacc;
+        private final double[][] bheap;
+        private final double[] p;
+        private final double[][] rsum;
+
+        Bundle(INDArray memNd, double[][] mem, double[][] bprime, int start, int m) {
+            this.k = mem.length;
+            this.memNd = memNd;
+            this.mem = mem;
+            this.m = m;
+            this.row = (long) k * m;
+            // every row prefix of B is written (step t) before it is read (t' > t), so the store is reused unzeroed
+            this.bhist = historyStores.computeIfAbsent(m, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
+            this.bh = bhist.data().asNioDouble();
+            this.qacc = accumulator(k, Math.toIntExact(row));
+            this.bheap = heapHistory(k, Math.toIntExact(row));
+            this.p = new double[Math.toIntExact(row)];
+            this.bp = new double[k][m];
+            this.decay = new double[k][m];
+            double ah = cfg.alpha() * cfg.step();
+            for (int t = 0; t < k; t++) {
+                System.arraycopy(bprime[t], start, bp[t], 0, m);
+                for (int i = 0; i < m; i++) {
+                    decay[t][i] = 1 - ah * bp[t][i];
+                }
+            }
+            this.rsum = new double[k][k];
+        }
+
+        void run(int k0, int k1) {
+            if (k1 - k0 <= LEAF) {
+                for (int t = k0; t < k1; t++) {
+                    step(t, k0);
+                }
+                return;
+            }
+            int mid = (k0 + k1) >>> 1;
+            run(k0, mid);
+            // contribution of times [k0, mid) (sources < mid) to the memory sums of times [mid, k1)
+            int rows = k1 - mid;
+            long cols = (long) mid * m;
+            if (mid - k0 < SMALL_BLOCK) {
+                smallBlock(k0, mid, k1);
+                run(mid, k1);
+                return;
+            }
+            INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid)).dup('c');
+            INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
+            long g0 = System.nanoTime();
+            INDArray c = gemmOutputs.computeIfAbsent(((long) rows << 40) | cols,
+                    key -> Nd4j.create(DataType.DOUBLE, rows, cols));
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            long g1 = System.nanoTime();
+            gemmSeconds += (g1 - g0) * 1e-9;
+            gemmFlops += 2L * rows * (mid - k0) * cols;
+            java.nio.DoubleBuffer cb = c.data().asNioDouble();
+            for (int t = 0; t < rows; t++) {
+                double[] q = qacc[mid + t];
+                int off = (int) (t * cols);
+                for (int j = 0; j < cols; j++) {
+                    q[j] += cb.get(off + j);
+                }
+            }
+            addSeconds += (System.nanoTime() - g1) * 1e-9;
+            run(mid, k1);
+        }
+
+        /**
+         * Small blocks in Java: Q_t += Σ_s M_{ts} B_s over column chunks that stay in cache (each B_s chunk is read
+         * once per chunk, not once per t). ND4J's per-call GEMM overhead dominates at these sizes.
+         */
+        void smallBlock(int k0, int mid, int k1) {
+            int cols = mid * m;
+            for (int j0 = 0; j0 < cols; j0 += CHUNK) {
+                int j1 = Math.min(cols, j0 + CHUNK);
+                for (int t = mid; t < k1; t++) {
+                    double[] q = qacc[t];
+                    double[] mt = mem[t];
+                    for (int s = Math.max(1, k0); s < mid; s++) {
+                        double w = mt[s];
+                        if (w == 0) {
+                            continue;
+                        }
+                        double[] b = bheap[s];
+                        int end = Math.min(j1, s * m);
+                        for (int j = j0; j < end; j++) {
+                            q[j] += w * b[j];
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Time step t: finish Q_t within the leaf, form B_t = β′_t ⊙ P_t, accumulate R, advance P. */
+        void step(int t, int leafStart) {
+            double[] q = qacc[t];
+            for (int s = Math.max(1, leafStart); s < t; s++) {
+                double w = mem[t][s];
+                if (w != 0) {
+                    double[] b = bheap[s];
+                    int len = s * m;
+                    for (int j = 0; j < len; j++) {
+                        q[j] += w * b[j];
+                    }
+                }
+            }
+            double[] bpt = bp[t];
+            double[] rs = rsum[t];
+            int base = (int) (t * row);
+            double[] bt = bheap[t];
+            for (int l = 0; l < t; l++) {
+                double acc = 0;
+                int o = l * m;
+                for (int i = 0; i < m; i++) {
+                    double v = p[o + i] * bpt[i];
+                    bt[o + i] = v;
+                    acc += v;
+                }
+                rs[l] = acc;
+            }
+            bh.position(base);
+            bh.put(bt, 0, t * m);
+            if (t + 1 < k) {
+                double ah = cfg.alpha() * cfg.step();
+                double[] dc = decay[t];
+                for (int l = 0; l < t; l++) {
+                    int o = l * m;
+                    for (int i = 0; i < m; i++) {
+                        p[o + i] = p[o + i] * dc[i] + ah * q[o + i];
+                    }
+                }
+                java.util.Arrays.fill(p, t * m, (t + 1) * m, cfg.step());
+            }
+        }
+    }
+
+    private static double scale(DmftKernels k) {
+        double m = 0;
+        for (int i = 0; i < k.size(); i++) {
+            m = Math.max(m, Math.abs(k.cDelta()[i][i]));
+        }
+        return m;
+    }
+
+    /** Runs the damped fixed-point iteration and the averaging passes. */
+    public DmftResult run() {
+        long t0 = System.nanoTime();
+        DmftKernels kern = initial();
+        List<DmftResult.Iteration> history = new ArrayList<>();
+        boolean converged = false;
+        try (Progress prog = Progress.start("DMFT fixed point", cfg.maxIterations() + cfg.averagingPasses())) {
+            for (int it = 1; it <= cfg.maxIterations(); it++) {
+                Pass p = pass(kern, cfg.seed() * 1_000_003L);
+                double dc = p.kernels().maxDiffCorrelation(kern);
+                double dr = p.kernels().maxDiffResponse(kern);
+                history.add(new DmftResult.Iteration(it, dc, dr, p.noiseFloor(), p.seconds()));
+                prog.status(String.format("it %d max|dC|=%.2e floor=%.1e", it, dc, p.noiseFloor()));
+                kern = kern.damp(p.kernels(), cfg.damping());
+                prog.step();
+                if (it >= 2 && dc <= cfg.tolerance() * scale(p.kernels())) {
+                    converged = true;
+                    break;
+                }
+            }
+            List<DmftKernels> finals = new ArrayList<>();
+            List<double[]> trains = new ArrayList<>();
+            double[] te = new double[cfg.gridPoints()];
+            double[] teVar = new double[cfg.gridPoints()];
+            int passes = cfg.averagingPasses();
+            for (int q = 0; q < passes; q++) {
+                Pass p = pass(kern, cfg.seed() * 1_000_003L + 500_000 + q);
+                finals.add(p.kernels());
+                double[][] cr = residualCorrelation(p.kernels(), cfg.sigma());
+                double[] tr = new double[cr.length];
+                for (int i = 0; i < cr.length; i++) {
+                    tr[i] = cr[i][i];
+                }
+                trains.add(tr);
+                for (int i = 0; i < te.length; i++) {
+                    te[i] += p.testLoss()[i] / passes;
+                    teVar[i] += p.testVar()[i] / passes;
+                }
+                prog.step();
+            }
+            DmftKernels mean = DmftKernels.mean(finals);
+            double[][] cr = residualCorrelation(mean, cfg.sigma());
+            int k = cfg.gridPoints();
+            double[] times = new double[k];
+            double[] tr = new double[k];
+            double[] trSe = new double[k];
+            double[] teSe = new double[k];
+            double[][] trMs = DlnEnsemble.meanSe(trains);
+            for (int i = 0; i < k; i++) {
+                times[i] = i * cfg.step();
+                tr[i] = cr[i][i];
+                trSe[i] = passes > 1 ? trMs[1][i] : Double.NaN;
+                teSe[i] = Math.sqrt(teVar[i] / ((double) cfg.samples() * passes));
+            }
+            return new DmftResult(cfg, times, tr, trSe, te, teSe, mean, cr, memory(mean.response()),
+                    List.copyOf(history), converged, (System.nanoTime() - t0) * 1e-9);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.trainingdynamics.dln;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DmftSolverTest {
+
+    /** Plain per-sample evaluation of the response recursion of dmft.md §3 step 4 (independent of the blocked GEMMs). */
+    static double[][] naiveResponse(double[][] mem, double[][] bprime, double alpha, double h) {
+        int k = bprime.length;
+        int n = bprime[0].length;
+        double[][] r = new double[k][k];
+        for (int s = 0; s < n; s++) {
+            double[][] p = new double[k][k];
+            for (int t = 0; t + 1 < k; t++) {
+                for (int l = 0; l < k; l++) {
+                    double acc = 0;
+                    for (int m = 0; m < t; m++) {
+                        acc += mem[t][m] * bprime[m][s] * p[m][l];
+                    }
+                    p[t + 1][l] = p[t][l] + h * (-alpha * bprime[t][s] * p[t][l] + alpha * acc) + (t == l ? h : 0);
+                }
+            }
+            for (int t = 0; t < k; t++) {
+                for (int l = 0; l < k; l++) {
+                    r[t][l] += bprime[t][s] * p[t][l] / n;
+                }
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void blockedResponseEqualsPerSampleRecursion() {
+        int k = 37;
+        int n = 50;
+        Random rng = new Random(3);
+        double[][] rIn = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < i; j++) {
+                rIn[i][j] = 0.05 * rng.nextGaussian() * Math.exp(-0.1 * (i - j));
+            }
+        }
+        double[][] mem = DmftSolver.memory(rIn);
+        double[][] bp = new double[k][n];
+        for (double[] row : bp) {
+            for (int s = 0; s < n; s++) {
+                row[s] = 0.2 + rng.nextDouble();
+            }
+        }
+        DmftConfig c = DmftConfig.builder().gridPoints(k).samples(n).bundle(16).step(0.1).alpha(0.7).build();
+        double[][] got = new DmftSolver(c).response(mem, bp);
+        double[][] want = naiveResponse(mem, bp, 0.7, 0.1);
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                assertThat(got[i][j]).as("R(%d,%d)", i, j).isCloseTo(want[i][j], org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+        assertThat(want[5][2]).isNotZero();
+    }
+
+    @Test
+    void memoryKernelInvertsUnitLowerTriangular() {
+        double[][] r = {{0, 0, 0}, {0.3, 0, 0}, {0.1, -0.2, 0}};
+        double[][] gi = DmftSolver.inverseUnitLower(r);
+        // (I + R) G^{-1} = I
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double s = 0;
+                for (int m = 0; m < 3; m++) {
+                    s += ((i == m ? 1 : 0) + r[i][m]) * gi[m][j];
+                }
+                assertThat(s).isCloseTo(i == j ? 1 : 0, org.assertj.core.data.Offset.offset(1e-15));
+            }
+        }
+    }
+
+    @Test
+    void largeInitialisationReproducesMarchenkoPasturClosedForm() {
+        // kernel regime: s0 = 5 (gamma = 50, beta' = 4 gamma (1 + O(beta^2/gamma^2))), eta = h * 4 gamma = 0.5,
+        // dense Rademacher teacher (E beta*^2 = 1 exactly with stratified sampling), noisy labels
+        DmftConfig c = DmftConfig.builder().s0(5).step(0.0025).gridPoints(41).samples(2000).sigma(0.5)
+                .prior(SparsePrior.bernoulliRademacher(1.0)).alpha(0.5).averagingPasses(3).seed(7).build();
+        DmftResult res = DmftSolver.solve(c);
+        LinearRegimeTheory th = LinearRegimeTheory.of(c);
+        double maxFlowGap = 0;
+        for (int k = 0; k < c.gridPoints(); k++) {
+            double t = res.times()[k];
+            double te = th.testLoss(t, c.step(), false);
+            double tr = th.trainLoss(t, c.step(), false);
+            assertThat(Math.abs(res.testLoss()[k] - te)).as("E_te at t=%f: dmft %f theory %f", t, res.testLoss()[k], te)
+                    .isLessThan(0.02 * te);
+            assertThat(Math.abs(res.trainLoss()[k] - tr)).as("E_tr at t=%f: dmft %f theory %f", t, res.trainLoss()[k], tr)
+                    .isLessThan(0.03 * tr + 1e-5 * res.trainLoss()[0]);
+            maxFlowGap = Math.max(maxFlowGap, Math.abs(th.trainLoss(t, c.step(), true) - tr) / tr);
+        }
+        // the discrete scheme differs from the gradient flow by O(eta); the check above resolves the GD scheme itself
+        assertThat(maxFlowGap).isGreaterThan(0.1);
+        assertThat(res.converged()).isTrue();
+        assertThat(res.iterations().get(res.iterations().size() - 1).maxDiffCorrelation()).isLessThan(1e-3);
+    }
+
+    @Test
+    void agreesWithFiniteDimensionalGradientDescentAndTheGapShrinksWithD() {
+        DmftConfig c = DmftConfig.builder().s0(0.1).step(0.1).gridPoints(31).samples(2000).alpha(0.5)
+                .prior(SparsePrior.bernoulliRademacher(0.1)).averagingPasses(3).seed(3).build();
+        DmftResult res = DmftSolver.solve(c);
+        DmftComparison cmp = DmftComparison.run(res, new int[] {60, 1000}, 8, 100);
+        System.out.println(cmp.toTable().print());
+        DmftComparison.Row small = cmp.rows().get(0);
+        DmftComparison.Row large = cmp.rows().get(1);
+        assertThat(large.meanRelTrain()).isLessThan(small.meanRelTrain());
+        // within Monte-Carlo error at the larger d: |sim − DMFT| ≤ 3 (s.e._sim + s.e._DMFT) everywhere on the window
+        assertThat(large.maxZTrain()).isLessThan(3);
+        assertThat(large.maxZTest()).isLessThan(3);
+        assertThat(large.meanRelTrain()).isLessThan(0.06);
+    }
+
+    @Test
+    void rejectsBadConfig() {
+        assertThatThrownBy(() -> DmftConfig.builder().damping(1).build()).hasMessageContaining("damping");
+        assertThatThrownBy(() -> DmftConfig.builder().samples(3).build()).hasMessageContaining("samples");
+        assertThatThrownBy(() -> DmftConfig.builder().step(Double.NaN).build()).hasMessageContaining("step");
+    }
+}
