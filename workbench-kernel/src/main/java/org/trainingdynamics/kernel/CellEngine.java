@@ -223,7 +223,7 @@ final class CellEngine implements AutoCloseable {
 
     /** Completion candidates at {@code cursor}: [anchor, cursor, candidates...]. */
     Completion complete(String code, int cursor) {
-        Located loc = locate(code, cursor);
+        Located loc = locate(code, cursor, false);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> sugg = jshell.sourceCodeAnalysis()
                 .completionSuggestions(loc.text, loc.cursor, anchor);
@@ -239,7 +239,7 @@ final class CellEngine implements AutoCloseable {
 
     /** Signature and Javadoc of the identifier at {@code cursor}, or an empty list. */
     List<SourceCodeAnalysis.Documentation> inspect(String code, int cursor) {
-        Located loc = locate(code, cursor);
+        Located loc = locate(code, cursor, true);
         String t = loc.text;
         int c = Math.min(loc.cursor, t.length());
         while (c < t.length() && Character.isJavaIdentifierPart(t.charAt(c))) {
@@ -286,7 +286,8 @@ final class CellEngine implements AutoCloseable {
     private record Located(String text, int cursor, int offset) {
     }
 
-    private Located locate(String code, int cursor) {
+    /** The snippet of {@code code} holding {@code cursor}: its text up to the cursor, or whole when {@code whole}. */
+    private Located locate(String code, int cursor, boolean whole) {
         int cur = Math.max(0, Math.min(cursor, code.length()));
         int lineStart = code.lastIndexOf('\n', cur - 1) + 1;
         // magic lines are not Java: complete within the line only
@@ -296,10 +297,10 @@ final class CellEngine implements AutoCloseable {
         for (Piece p : split(code, 0)) {
             int end = p.offset() + p.text().length();
             if (cur <= end) {
-                return new Located(code.substring(p.offset(), cur), cur - p.offset(), p.offset());
+                return new Located(code.substring(p.offset(), whole ? end : cur), cur - p.offset(), p.offset());
             }
         }
-        return new Located(code.substring(0, cur), cur, 0);
+        return new Located(whole ? code : code.substring(0, cur), cur, 0);
     }
 
     @Override

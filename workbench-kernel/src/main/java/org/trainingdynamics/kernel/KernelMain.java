@@ -28,6 +28,7 @@ public final class KernelMain {
         PollingConnection connection = new PollingConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        kernel.log("workbench kernel: listening " + WorkbenchKernel.jvmUptimeMs() + " ms after JVM start");
         connection.waitUntilClose();
         kernel.onShutdown(false);
         Runtime.getRuntime().halt(0);

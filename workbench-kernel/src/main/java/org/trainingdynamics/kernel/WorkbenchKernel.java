@@ -71,7 +71,6 @@ public final class WorkbenchKernel extends BaseKernel {
     private final CompletableFuture<CellEngine> engine = new CompletableFuture<>();
     private final ScheduledExecutorService ticker;
     private volatile ShellReplyEnvironment env;
-    private volatile long startNanos = System.nanoTime();
 
     private WorkbenchKernel(KernelHistory history, MagicsRegistry magics, Renderer renderer) {
         super("workbench-java", version(), languageInfo(),
@@ -123,7 +122,8 @@ public final class WorkbenchKernel extends BaseKernel {
             for (String imp : StartupImports.imports()) {
                 e.eval("import " + imp + ";", "import " + imp + ";", 0);
             }
-            LOG.debug("JShell ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            consoleErr.println("workbench kernel: JShell ready " + jvmUptimeMs() + " ms after JVM start ("
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms for JShell and its startup imports)");
             engine.complete(e);
         } catch (Throwable t) {
             LOG.error("JShell failed to start", t);
@@ -518,12 +518,13 @@ public final class WorkbenchKernel extends BaseKernel {
         ticker.shutdownNow();
     }
 
-    /** Nanoseconds since the kernel object was created (for start-up measurements). */
-    long ageNanos() {
-        return System.nanoTime() - startNanos;
+    /** Milliseconds since the JVM started (start-up measurements in the kernel's log). */
+    static long jvmUptimeMs() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
-    Map<String, Object> info() {
-        return Map.of("banner", getBanner());
+    /** Writes a line to the kernel's own log (the Jupyter server's console), not to a cell. */
+    void log(String line) {
+        consoleErr.println(line);
     }
 }
