@@ -15,8 +15,9 @@ import org.trainingdynamics.trajectory.Trajectory;
  * The imports every notebook starts with: common JDK packages, every workbench package present in the
  * workbench-lib build the kernel runs with (found by scanning it, so packages added later are picked up
  * without changing the kernel), common ND4J types, Tablesaw's API, XChart, and the {@link Notebook} helpers.
+ * Public so benchmarks can give a bare JShell the same imports.
  */
-final class StartupImports {
+public final class StartupImports {
     private static final String ROOT = "org/trainingdynamics/";
     private static final List<String> SKIPPED = List.of("org.trainingdynamics.cli", "org.trainingdynamics.kernel",
             "org.trainingdynamics.bench");
@@ -24,7 +25,7 @@ final class StartupImports {
     private StartupImports() {
     }
 
-    static List<String> imports() {
+    public static List<String> imports() {
         List<String> l = new ArrayList<>(List.of(
                 "java.util.*", "java.util.function.*", "java.util.stream.*", "java.io.*", "java.nio.file.*",
                 "java.time.*", "java.math.*"));
