@@ -82,6 +82,12 @@ ns[ns.length / 2] / 1e6
 
 def main():
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    for name in os.environ.get("BENCH_STARTUP_KERNELS", "").split():
+        skm, skc, s_ready, s_first = start(name)
+        print(f"start-up of kernelspec {name}: kernel_info reply after {s_ready:.2f} s, first result after {s_first:.2f} s",
+              flush=True)
+        skc.stop_channels()
+        skm.shutdown_kernel(now=True)
     km, kc, t_ready, t_first = start(KERNEL)
     t0 = time.perf_counter()
     execute(kc, "Nd4j.zeros(2).sumNumber()")

@@ -19,7 +19,8 @@ import tech.tablesaw.api.Table;
 /**
  * Rich display of the workbench's types in notebooks:
  * <ul>
- *   <li>XChart charts: {@code image/png} and {@code image/svg+xml};</li>
+ *   <li>XChart charts: {@code image/png}; {@code image/svg+xml} on request ({@code display(chart, "image/svg+xml")}:
+ *       an SVG is about 20 times larger than the PNG, so it is not put in every notebook);</li>
  *   <li>Tablesaw tables: {@code text/html} with at most {@link #TABLE_ROWS} rows (first and last rows when
  *       longer) and a caption with the table's name and size, plus a {@code text/plain} rendering;</li>
  *   <li>ND4J arrays: a shape/dtype header and ND4J's (truncating) values, as text and HTML;</li>
@@ -36,7 +37,8 @@ final class Displays {
 
     static void register(Renderer r) {
         r.createRegistration(Chart.class)
-                .preferring(MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG, MIMEType.TEXT_PLAIN)
+                .preferring(MIMEType.IMAGE_PNG, MIMEType.TEXT_PLAIN)
+                .supporting(MIMEType.IMAGE_SVG)
                 .register(Displays::renderChart);
         r.createRegistration(Table.class)
                 .preferring(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)

@@ -10,6 +10,7 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  * String id = display(chart);        // shows it now, returns the display id
  * updateDisplay(id, newerChart);      // replaces that output
  * display(table, "text/plain");       // only the listed MIME types
+ * display(chart, "image/svg+xml");    // a chart as SVG (charts are PNG by default)
  * html("<b>bold</b>")                // a trailing expression: shown as HTML
  * }</pre>
  */
@@ -40,6 +41,11 @@ public final class Notebook {
     /** The rich rendering of {@code o} (as a trailing expression, it becomes the cell's result). */
     public static DisplayData render(Object o) {
         return kernel().getRenderer().render(o);
+    }
+
+    /** The rendering of {@code o} as the given MIME types only (e.g. {@code render(chart, "image/svg+xml")}). */
+    public static DisplayData render(Object o, String... mimeTypes) {
+        return kernel().getRenderer().renderAs(o, mimeTypes);
     }
 
     /** HTML to show as a result or with {@link #display(Object)}. */

@@ -72,13 +72,13 @@ class KernelPartsTest {
         assertThat(html).contains("<b>steps</b>", "100 rows", "1 columns", "showing first 15 and last 5");
         assertThat(html.split("<tr>", -1)).hasSize(1 + 1 + 15 + 1 + 5);
         assertThat(html).contains("<td>14</td>", "<td>95</td>", "<td>99</td>").doesNotContain("<td>50</td>");
-        assertThat(Displays.tableHtml(Table.create("x<y>", IntColumn.create("a", 1, 2)), "x<y>")).contains("x&lt;y&gt;")
+        assertThat(Displays.tableHtml(Table.create("x<y>", IntColumn.create("a", new int[] {1, 2})), "x<y>")).contains("x&lt;y&gt;")
                 .doesNotContain("showing");
     }
 
     record WithTable(int n) {
         public Table toTable() {
-            return Table.create("t", IntColumn.create("n", n));
+            return Table.create("t", IntColumn.create("n", new int[] {n}));
         }
     }
 
