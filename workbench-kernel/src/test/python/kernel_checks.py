@@ -120,6 +120,16 @@ def _():
     assert not [o for o in outs if o[0] == "execute_result"], "a trailing ';' suppresses the result"
 
 
+@check("re-running a declaration cell keeps the new value usable (overwritten snippets released safely)")
+def _():
+    cell = 'StringBuilder sb = new StringBuilder("a");\nfor (int i = 0; i < 2; i++) sb.append("b");\nsb.toString()'
+    assert result_of(ok(cell))["text/plain"] == "abb"
+    assert result_of(ok(cell))["text/plain"] == "abb"
+    ok('StringBuilder sb = new StringBuilder("z");')
+    ok("int sb = 3;")
+    assert result_of(ok("sb + 1"))["text/plain"] == "4"
+
+
 @check("stdout and stderr arrive as streams while the cell runs")
 def _():
     t0 = time.time()

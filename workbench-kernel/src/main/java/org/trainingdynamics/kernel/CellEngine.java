@@ -196,6 +196,12 @@ final class CellEngine implements AutoCloseable {
         }
         try {
             String cls = (String) classFullName.invoke(s);
+            // a re-declaration with the same shape keeps the wrapper class (JShell redefines it): still in use
+            for (Snippet active : (Iterable<Snippet>) jshell.snippets()::iterator) {
+                if (active != s && jshell.status(active).isActive() && cls.equals(classFullName.invoke(active))) {
+                    return;
+                }
+            }
             Class<?> c = loader.loadedOrNull(cls);
             if (c != null) {
                 for (Field f : c.getDeclaredFields()) {

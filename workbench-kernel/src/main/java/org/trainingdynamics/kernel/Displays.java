@@ -67,7 +67,10 @@ final class Displays {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return out.toString(StandardCharsets.UTF_8);
+            // inline SVG starts at the <svg> element: an XML declaration or DOCTYPE breaks HTML export (nbconvert)
+            String svg = out.toString(StandardCharsets.UTF_8);
+            int start = svg.indexOf("<svg");
+            return start > 0 ? svg.substring(start) : svg;
         });
         ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> chart.getClass().getSimpleName() + " \""
                 + chart.getTitle() + "\" (" + chart.getWidth() + "x" + chart.getHeight() + ")");

@@ -90,6 +90,13 @@ class KernelJupyterTest {
         }
         assertThat(mimes).contains("image/png", "image/svg+xml", "text/html", "text/plain");
         assertThat(text.toString()).contains("points: 50", "Wall time:", "PASS: positive sum");
+
+        // the executed notebook exports to HTML (inline SVG without an XML declaration, PNG as data URI)
+        Result html = run(List.of(PYTHON, "-m", "nbconvert", "--to", "html", "--output-dir", outDir.toString(),
+                "--output", "executed.html", outDir.resolve("executed.ipynb").toString()), 300);
+        assertThat(html.exit).as(html.output).isZero();
+        assertThat(Files.readString(outDir.resolve("executed.html"))).contains("<svg", "data:image/png;base64,",
+                "damped oscillation", "PASS: positive sum");
     }
 
     // ------------------------------------------------------------------ helpers
