@@ -33,6 +33,7 @@ public final class KernelMain {
         } catch (IllegalArgumentException e) {
             // no SIGINT on this platform; interrupt_request still works
         }
+        watchParent();
         PollingConnection connection = new PollingConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
@@ -40,6 +41,22 @@ public final class KernelMain {
         connection.waitUntilClose();
         kernel.onShutdown(false);
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Ends the kernel when the process that started it (jupyter_client passes its pid as {@code JPY_PARENT_PID})
+     * is gone, so a crashed notebook server or test leaves no orphaned kernel behind.
+     */
+    private static void watchParent() {
+        String pid = System.getenv("JPY_PARENT_PID");
+        if (pid == null || !pid.matches("\\d+")) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+        if (parent.isEmpty()) {
+            return;
+        }
+        parent.get().onExit().thenRun(() -> Runtime.getRuntime().halt(0));
     }
 
     /** Loads what a session typically loads: JShell with the imports, a few cells, a table and a chart render. */
