@@ -48,13 +48,15 @@ Model evalModel;
 org.trainingdynamics.train.data.Dataset trainSet, testSet;
 Trajectory run;
 GrokkingMlpSetup grok = null;
-int cnnEpochs = 12, cnnTrainLimit = 12000;
+int cnnEpochs = 10, cnnTrainLimit = 6000, cnnTestLimit = 2000;  // CPU-sized: 6 000 training images, 2 000 test images
+org.trainingdynamics.train.data.Dataset fullTest = null;
 if (runKind.equals("cnn")) {
     CnnSetup cnn = CnnSetup.builder().epochs(cnnEpochs).trainLimit(cnnTrainLimit).earlyPhase(0, 10).build();
     run = Trajectories.open(cnn.run(seed, study.dir().resolve("cnn-run")).dir());
     evalModel = new LeNet(new Rng(seed).fork("init"));
     trainSet = FashionMnist.train().head(cnnTrainLimit);
-    testSet = FashionMnist.test();
+    fullTest = FashionMnist.test();
+    testSet = fullTest.head(cnnTestLimit);
 } else {
     grok = runKind.equals("grokking-bundled")
             ? GrokkingMlpSetup.builder().p(31).width(128).trainFraction(0.5).lr(3e-3).steps(3000).checkpointEvery(100).weightDecay(1).build()
@@ -104,6 +106,11 @@ if (!modelNames.equals(run.tensorNames())) throw new IllegalStateException(model
 double[] steps = Arrays.stream(run.steps()).asDoubleStream().toArray();
 double[] trainedAcc = new double[T];
 for (int t = 0; t < T; t++) trainedAcc[t] = testAccuracy(run.flattened(t));
+if (fullTest != null) {  // the trainer logged accuracy on the full test set: check the harness at the last checkpoint only
+    load(evalModel, run.flattened(T - 1));
+    double full = evalModel.evaluate(fullTest).accuracy();
+    System.out.printf("full test set at the last checkpoint: %.4f (the curves below use the first %d test images)%n", full, testSet.size());
+}
 Table logged = run.metrics().where(run.metrics().doubleColumn("test_acc").isNotMissing());
 Map<Long, Double> loggedAcc = new HashMap<>();
 for (int r = 0; r < logged.rowCount(); r++) loggedAcc.put(logged.longColumn("step").get(r), logged.doubleColumn("test_acc").get(r));
@@ -111,11 +118,17 @@ double harnessErr = 0;
 int harnessN = 0;
 for (int t = 0; t < T; t++) {
     Double want = loggedAcc.get(run.steps()[t]);
-    if (want != null) { harnessErr = Math.max(harnessErr, Math.abs(want - trainedAcc[t])); harnessN++; }
+    if (want == null) continue;
+    double got;
+    if (fullTest == null) got = trainedAcc[t];
+    else if (t == T - 1) { load(evalModel, run.flattened(t)); got = evalModel.evaluate(fullTest).accuracy(); }
+    else continue;
+    harnessErr = Math.max(harnessErr, Math.abs(want - got));
+    harnessN++;
 }
 System.out.printf("test accuracy of the recorded weights: %.4f -> %.4f; max |harness - logged| = %.2e over %d checkpoints%n",
         trainedAcc[0], trainedAcc[T - 1], harnessErr, harnessN);
-checks.check("evaluation harness reproduces the logged test accuracy", harnessN >= 2 && harnessErr <= 1e-6,
+checks.check("evaluation harness reproduces the logged test accuracy", harnessN >= 1 && harnessErr <= 1e-6,
         "max diff <= 1e-6 at every logged checkpoint", String.format("%.2e at %d checkpoints", harnessErr, harnessN));
 //%% md
 // ## Post-hoc CMD for M ∈ {1, 2, 5, 10}
@@ -241,7 +254,7 @@ checks.check("online CMD equals post-hoc least squares on the same checkpoints",
 // updates, and after each one `EmbeddedCmd.onEpoch` returns the parameters training continues from. The baseline is
 // the same loop without the hook (for the bundled run it must reproduce the recorded trajectory). Embedded CMD
 // setting: P = 10% of the parameters per round, M = 10, K = 1000; paper profile: the official warm-up F = 20 epochs and a
-// round every L = 10 epochs (grokking: 60 epochs of 50 updates; CNN: F = 10, L = 5 over 30 epochs); smoke profile:
+// round every L = 10 epochs (grokking: 60 epochs of 50 updates; CNN: F = 6, L = 3 over 20 epochs); smoke profile:
 // F = 8, L = 4 over 24 epochs of 5 updates — only the first 120 updates (memorisation), to fit the CI time budget,
 // so the smoke comparison is of early-training accuracy, not of the grokked network.
 //%%
@@ -281,7 +294,7 @@ Supplier<Model> factory;
 OptimizerConfig optCfg;
 double lr;
 if (runKind.equals("cnn")) {
-    epochs = 30; updatesPerEpoch = 0; batch = 128; lr = 1e-3; warmup = 10; window = 5;
+    epochs = 20; updatesPerEpoch = 0; batch = 128; lr = 1e-3; warmup = 6; window = 3;
     factory = () -> new LeNet(new Rng(seed).fork("init"));
     optCfg = OptimizerConfig.AdamW.of(0);
 } else {
