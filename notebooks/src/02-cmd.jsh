@@ -48,7 +48,7 @@ Model evalModel;
 org.trainingdynamics.train.data.Dataset trainSet, testSet;
 Trajectory run;
 GrokkingMlpSetup grok = null;
-int cnnEpochs = 10, cnnTrainLimit = 6000, cnnTestLimit = 2000;  // CPU-sized: 6 000 training images, 2 000 test images
+int cnnEpochs = 8, cnnTrainLimit = 3000, cnnTestLimit = 2000;  // CPU-sized: 3 000 training images, 2 000 test images
 org.trainingdynamics.train.data.Dataset fullTest = null;
 if (runKind.equals("cnn")) {
     CnnSetup cnn = CnnSetup.builder().epochs(cnnEpochs).trainLimit(cnnTrainLimit).earlyPhase(0, 10).build();
@@ -254,7 +254,7 @@ checks.check("online CMD equals post-hoc least squares on the same checkpoints",
 // updates, and after each one `EmbeddedCmd.onEpoch` returns the parameters training continues from. The baseline is
 // the same loop without the hook (for the bundled run it must reproduce the recorded trajectory). Embedded CMD
 // setting: P = 10% of the parameters per round, M = 10, K = 1000; paper profile: the official warm-up F = 20 epochs and a
-// round every L = 10 epochs (grokking: 60 epochs of 50 updates; CNN: F = 6, L = 3 over 20 epochs); smoke profile:
+// round every L = 10 epochs (grokking: 60 epochs of 50 updates; CNN: F = 3, L = 2 over 8 epochs of 3 000 images); smoke profile:
 // F = 8, L = 4 over 24 epochs of 5 updates — only the first 120 updates (memorisation), to fit the CI time budget,
 // so the smoke comparison is of early-training accuracy, not of the grokked network.
 //%%
@@ -294,7 +294,7 @@ Supplier<Model> factory;
 OptimizerConfig optCfg;
 double lr;
 if (runKind.equals("cnn")) {
-    epochs = 20; updatesPerEpoch = 0; batch = 128; lr = 1e-3; warmup = 6; window = 3;
+    epochs = 8; updatesPerEpoch = 0; batch = 128; lr = 1e-3; warmup = 3; window = 2;
     factory = () -> new LeNet(new Rng(seed).fork("init"));
     optCfg = OptimizerConfig.AdamW.of(0);
 } else {
