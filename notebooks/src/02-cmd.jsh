@@ -154,6 +154,7 @@ for (int j = 0; j < Ms.length; j++) {
     for (int t = 0; t < T; t++) cmdAcc[j][t] = testAccuracy(approx.flattened(t));
 }
 XYChart accChart = Figures.xy("Test accuracy: trained vs CMD-reconstructed weights", "step", "test accuracy");
+accChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
 accChart.addSeries("trained", steps, trainedAcc);
 for (int j = 0; j < Ms.length; j++) accChart.addSeries("CMD M = " + Ms[j], steps, cmdAcc[j]);
 study.save(accChart, "test-accuracy-reconstructed");
@@ -342,6 +343,7 @@ for (int i = 0; i < N; i++) dEmb = Math.max(dEmb, Math.abs(emb.params().get(epoc
 System.out.printf("embedded vs baseline final weights: max |diff| = %.3g%n", dEmb);
 double[] ep = IntStream.rangeClosed(0, epochs).asDoubleStream().toArray();
 XYChart embChart = Figures.xy("Embedded CMD vs plain training", "epoch", "test accuracy");
+embChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
 embChart.addSeries("baseline", ep, base.epochAcc());
 embChart.addSeries("embedded CMD", ep, emb.epochAcc());
 study.save(embChart, "embedded-accuracy");
