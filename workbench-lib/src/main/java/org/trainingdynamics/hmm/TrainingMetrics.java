@@ -22,7 +22,7 @@ import tech.tablesaw.api.Table;
  * {@code nanmean}). Then mean, lower median ({@code torch.median}) and unbiased variance of all matrix weights
  * ({@code mean_w, median_w, var_w}) and of all biases ({@code mean_b, median_b, var_b}).
  *
- * <p>Matrices are the rank-2 tensors (higher ranks are flattened to {@code [dim0, rest]}); biases the rank-1
+ * <p>Matrices are the rank-2 tensors (higher ranks are flattened to {@code [dim0, rest]}); biases the rank-1 (or [1, n])
  * tensors whose names contain "bias". {@link Builder#perHead} splits attention projections into per-head matrices
  * (the paper's W_Q, W_K, W_V per head): rows of {@code [out, in]} tensors, or dimension 0 of rank-3 tensors.
  */
@@ -50,7 +50,10 @@ public final class TrainingMetrics {
         this.heads = List.copyOf(b.heads);
     }
 
-    /** The default extractor: every rank-&ge;2 tensor is a matrix, rank-1 tensors named "*bias*" are biases. */
+    /**
+     * The default extractor: tensors named "*bias*" that are vectors (rank 1, or [1, .., 1, n] as the workbench trainers
+     * store them) are biases, every other rank-&ge;2 tensor is a matrix.
+     */
     public static TrainingMetrics defaults() {
         return builder().build();
     }
@@ -65,10 +68,10 @@ public final class TrainingMetrics {
         List<TensorSpec> mats = new ArrayList<>();
         List<TensorSpec> biases = new ArrayList<>();
         for (TensorSpec s : run.tensors()) {
-            if (s.rank() >= 2 && matches(weightGlobs, s.name())) {
-                mats.add(s);
-            } else if (s.rank() == 1 && matches(biasGlobs, s.name())) {
+            if (isVector(s) && matches(biasGlobs, s.name())) {
                 biases.add(s);
+            } else if (s.rank() >= 2 && matches(weightGlobs, s.name())) {
+                mats.add(s);
             }
         }
         if (mats.isEmpty()) {
@@ -76,7 +79,7 @@ public final class TrainingMetrics {
                     + Arrays.toString(weightGlobs) + "); tensors are " + run.tensorNames());
         }
         if (biases.isEmpty()) {
-            throw new IllegalArgumentException("trajectory has no bias vectors (rank-1 tensors matching "
+            throw new IllegalArgumentException("trajectory has no bias vectors (rank-1 or [1, n] tensors matching "
                     + Arrays.toString(biasGlobs) + "), needed for mean_b/median_b/var_b; tensors are " + run.tensorNames());
         }
         int t = run.checkpointCount();
@@ -85,6 +88,19 @@ public final class TrainingMetrics {
             out[c] = checkpoint(run, c, mats, biases);
         }
         return new Features(BASE_FEATURES, out, run.steps());
+    }
+
+    /**
+     * A bias vector: rank 1, or a higher rank with every dimension but the last of size 1 (the workbench trainers
+     * store a linear layer's bias as [1, out]).
+     */
+    static boolean isVector(TensorSpec s) {
+        for (int i = 0; i < s.rank() - 1; i++) {
+            if (s.dim(i) != 1) {
+                return false;
+            }
+        }
+        return s.rank() >= 1;
     }
 
     private double[] checkpoint(Trajectory run, int c, List<TensorSpec> mats, List<TensorSpec> biases) {

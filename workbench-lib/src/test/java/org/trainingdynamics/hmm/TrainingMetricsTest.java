@@ -143,4 +143,26 @@ class TrainingMetricsTest {
         assertThatThrownBy(() -> TrainingMetrics.defaults().extract(t)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("l3.weight").hasMessageContaining("checkpoint 2");
     }
+
+    @Test
+    void biasesStoredAsRowVectorsCountAsBiases() {
+        // the workbench trainers store a linear layer's bias as [1, out]; it must not become a matrix
+        SplittableRandom r = new SplittableRandom(5);
+        Map<String, double[]> m = new HashMap<>();
+        m.put("fc1.weight", gauss(r, 12 * 5, 1));
+        m.put("fc1.bias", gauss(r, 12, 0.1));
+        m.put("fc2.weight", gauss(r, 12, 1));
+        m.put("fc2.bias", gauss(r, 1, 0.1));
+        Trajectory rank1 = InMemoryTrajectory.builder().tensor("fc1.weight", 12, 5).tensor("fc1.bias", 12)
+                .tensor("fc2.weight", 1, 12).tensor("fc2.bias", 1).checkpoint(0, 0, m).checkpoint(1, 1, m).build();
+        Trajectory rows = InMemoryTrajectory.builder().tensor("fc1.weight", 12, 5).tensor("fc1.bias", 1, 12)
+                .tensor("fc2.weight", 1, 12).tensor("fc2.bias", 1, 1).checkpoint(0, 0, m).checkpoint(1, 1, m).build();
+        double[] a = TrainingMetrics.defaults().extract(rank1).values()[0];
+        double[] b = TrainingMetrics.defaults().extract(rows).values()[0];
+        assertThat(b).containsExactly(a);
+        // fc2.weight [1, 12] stays a matrix (not named bias): two matrices averaged
+        double[] m1 = TrainingMetrics.matrixMetrics(m.get("fc1.weight"), 12, 5);
+        double[] m2 = TrainingMetrics.matrixMetrics(m.get("fc2.weight"), 1, 12);
+        assertThat(b[1]).isCloseTo((m1[1] + m2[1]) / 2, within(1e-12));
+    }
 }
