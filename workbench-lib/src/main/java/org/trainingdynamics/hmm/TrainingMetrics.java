@@ -336,11 +336,10 @@ public final class TrainingMetrics {
         public Table toTable() {
             Table tb = Table.create("training-metrics");
             IntColumn cp = IntColumn.create("checkpoint");
-            tb.addColumns(cp);
-            tb.addColumns(tech.tablesaw.api.LongColumn.create("step", steps));
             for (int t = 0; t < values.length; t++) {
                 cp.append(t);
             }
+            tb.addColumns(cp, tech.tablesaw.api.LongColumn.create("step", steps));
             for (int j = 0; j < names.size(); j++) {
                 DoubleColumn c = DoubleColumn.create(names.get(j));
                 for (double[] r : values) {

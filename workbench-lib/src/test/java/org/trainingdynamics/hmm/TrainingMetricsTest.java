@@ -160,6 +160,11 @@ class TrainingMetricsTest {
         double[] a = TrainingMetrics.defaults().extract(rank1).values()[0];
         double[] b = TrainingMetrics.defaults().extract(rows).values()[0];
         assertThat(b).containsExactly(a);
+        // the features as a table: checkpoint, step, then the 14 features
+        tech.tablesaw.api.Table tb = TrainingMetrics.defaults().extract(rows).toTable();
+        assertThat(tb.rowCount()).isEqualTo(2);
+        assertThat(tb.columnCount()).isEqualTo(16);
+        assertThat(tb.doubleColumn("l2").get(1)).isEqualTo(b[1]);
         // fc2.weight [1, 12] stays a matrix (not named bias): two matrices averaged
         double[] m1 = TrainingMetrics.matrixMetrics(m.get("fc1.weight"), 12, 5);
         double[] m2 = TrainingMetrics.matrixMetrics(m.get("fc2.weight"), 1, 12);
