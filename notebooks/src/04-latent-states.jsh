@@ -146,8 +146,8 @@ Table edges = res.map().toTable();
 study.save(edges, "training-map-edges");
 edges
 //%% md
-// Viterbi state of every run at every checkpoint, runs sorted by convergence time (top: earliest). If training has
-// phases, the colour bands should line up with the accuracy curves above.
+// Viterbi state of every run at every checkpoint, runs sorted by convergence time (bottom: earliest). If training
+// has phases, the colour bands should line up with the accuracy curves above.
 //%%
 Integer[] order = IntStream.range(0, nSeeds).boxed().toArray(Integer[]::new);
 Arrays.sort(order, Comparator.comparingInt((Integer r) -> res.convergenceTimes()[r]).thenComparing(r -> r));
@@ -157,11 +157,16 @@ for (int i = 0; i < nSeeds; i++) ys.add(i);
 List<Number[]> cells = new ArrayList<>();
 for (int i = 0; i < nSeeds; i++) {
     int[] p = res.paths().get(order[i]);
-    for (int c = 0; c < p.length; c++) cells.add(new Number[]{c, nSeeds - 1 - i, p[c]});
+    for (int c = 0; c < p.length; c++) cells.add(new Number[]{c, i, p[c]});
 }
 HeatMapChart pathsChart = new HeatMapChartBuilder().width(900).height(Math.max(240, 14 * nSeeds + 120))
-        .title("Viterbi states (colour) per run, sorted by convergence time").xAxisTitle("checkpoint").yAxisTitle("run").build();
-pathsChart.getStyler().setShowValue(nSeeds <= 8);
+        .title("Viterbi state per run and checkpoint (colours as in the map)")
+        .xAxisTitle("checkpoint").yAxisTitle("run (0 = first to converge)").build();
+java.awt.Color[] palette = {new java.awt.Color(0x4C72B0), new java.awt.Color(0xDD8452), new java.awt.Color(0x55A868),
+        new java.awt.Color(0xC44E52), new java.awt.Color(0x8172B3), new java.awt.Color(0x937860),
+        new java.awt.Color(0xDA8BC3), new java.awt.Color(0x8C8C8C)};
+pathsChart.getStyler().setRangeColors(Arrays.copyOf(palette, K)).setPiecewise(true).setSplitNumber(K)
+        .setMin(-0.5).setMax(K - 0.5).setShowValue(nSeeds <= 8);
 pathsChart.addSeries("state", xs, ys, cells);
 study.save(pathsChart, "viterbi-paths");
 pathsChart
@@ -174,6 +179,8 @@ pathsChart
 System.out.println("convergence times (checkpoint index, 31 = never): " + Arrays.toString(res.convergenceTimes()));
 System.out.println("detour count per matched state over " + cfg.analysisRestarts() + " seeded restarts: "
         + Arrays.toString(res.detourRestartCounts()));
+res.detours().detours().forEach(d -> System.out.println("reference detour state " + d + " is a detour in "
+        + res.detourRestartCounts()[d] + " of " + cfg.analysisRestarts() + " mean-matched restarts"));
 Table detours = res.detours().toTable();
 study.save(detours, "detour-states");
 detours
