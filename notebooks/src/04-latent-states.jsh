@@ -215,15 +215,17 @@ effect
 // p = 0.024 — "significant" by construction. The detour claim needs the paper profile.
 //
 // In the paper profile (width 128, 40 seeds, seed 0; these numbers are deterministic) the held-out choice is
-// K = 5; all 40 runs start in the same state, every state change goes forward, and the map branches after the
-// plateau state: converging runs move to a state that 28 runs visit (ρ = −0.90: visiting it means converging
-// early), while 14 runs move to another state instead, which is the detour of the check (ρ = 0.42, two-sided
-// p = 0.0066; the paper: ρ = 0.375, p = 0.017). Two caveats, shown by the tables above: (1) this detour is the
-// *terminal* state of the slow and the never-converging runs (they end in it), not a state that runs pass
-// through and leave, as the paper's parity detour; (2) with 5 seeded restarts matched by their means it is a detour
-// in only 1 of 5, so its identity is not stable across restarts (the library's criterion 4 passes on a different
-// matched state, which is a detour in 3 of 5 restarts but has ρ < 0 in the reference fit). Restart stability is
-// therefore reported, not claimed.
+// K = 5. All 40 runs start in the same state and every state change goes forward: start → early phase → a
+// plateau state that every run visits, where the 6 never-converging runs mostly stay; from there the map
+// branches. Most converging runs move to a state visited by 28 runs (ρ = −0.90: visiting it means converging
+// early); 14 runs end in another state instead, reached late, from the plateau or from the early-convergers'
+// state — the detour of the check (ρ = 0.42, two-sided p = 0.0066, its visitors converge at checkpoint 24.9 on
+// average against 19.3; the paper: ρ = 0.375, p = 0.017). Two caveats, from the tables above: (1) this "detour" is
+// a *terminal* state of late-converging runs (all 14 visitors end in it, 13 of them converge), not a state that
+// runs pass through and leave, as in the paper's parity map; (2) over 5 seeded restarts matched by their means it
+// is a detour in only 1 of 5, so its identity is not stable across restarts (the library's criterion 4 passes on
+// a different matched state, a detour in 3 of 5 restarts but with ρ < 0 in the reference fit). Restart
+// stability is therefore reported, not claimed.
 //%% md
 // The library's table of the research note's five replication criteria (docs/hmm.md §Replication; criterion 5,
 // parity with hmmlearn, is checked by the test suite on hmmlearn's golden outputs, not here). It is shown for
