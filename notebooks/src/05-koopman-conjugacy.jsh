@@ -97,7 +97,15 @@ if (haveGolden) {
     fcn.forEach((k, v) -> System.out.println(k + ": " + v.size() + " seeds, " + v.get(0).size() + " eigenvalues each"));
     Map<String, KoopmanSpectrum> seed0 = new LinkedHashMap<>();
     fcn.forEach((k, v) -> seed0.put(k, v.get(0)));
-    XYChart fcnCircle = KoopmanFigures.unitCircle("FCN Koopman eigenvalues (seed 0)", seed0);
+    XYChart fcnCircle = KoopmanFigures.unitCircle("FCN Koopman eigenvalues (seed 0), zoomed near λ = 1", seed0);
+    // all eigenvalues sit near λ = 1: zoom the axes to the data (the unit circle passes through the window)
+    double reLo = 1, reHi = -1, imLo = 1, imHi = -1;
+    for (KoopmanSpectrum k : seed0.values()) for (int i = 0; i < k.size(); i++) {
+        reLo = Math.min(reLo, k.re()[i]); reHi = Math.max(reHi, k.re()[i]);
+        imLo = Math.min(imLo, k.im()[i]); imHi = Math.max(imHi, k.im()[i]);
+    }
+    double pad = 0.1 * Math.max(reHi - reLo, imHi - imLo) + 1e-3;
+    fcnCircle.getStyler().setXAxisMin(reLo - pad).setXAxisMax(reHi + pad).setYAxisMin(imLo - pad).setYAxisMax(imHi + pad);
     study.save(fcnCircle, "fcn-eigenvalues-seed0");
     display(fcnCircle);
 } else {
