@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.Table;
@@ -40,11 +42,11 @@ public final class Metrics {
             return empty();
         }
         String header = text.substring(0, text.indexOf('\n'));
-        String[] cols = header.split(",", -1);
-        ColumnType[] types = new ColumnType[cols.length];
+        List<String> cols = splitCsvLine(header, ',');
+        ColumnType[] types = new ColumnType[cols.size()];
         boolean hasStep = false;
-        for (int i = 0; i < cols.length; i++) {
-            boolean step = cols[i].trim().equals("step");
+        for (int i = 0; i < cols.size(); i++) {
+            boolean step = cols.get(i).trim().equals("step");
             hasStep |= step;
             types[i] = step ? ColumnType.LONG : ColumnType.DOUBLE;
         }
@@ -61,7 +63,11 @@ public final class Metrics {
 
     /** Writes a metrics table as CSV atomically. */
     public static void writeCsv(Table table, Path file) {
-        StringBuilder sb = new StringBuilder(String.join(",", table.columnNames())).append('\n');
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < table.columnCount(); c++) {
+            sb.append(c > 0 ? "," : "").append(quote(table.column(c).name()));
+        }
+        sb.append('\n');
         for (int r = 0; r < table.rowCount(); r++) {
             for (int c = 0; c < table.columnCount(); c++) {
                 if (c > 0) {
@@ -88,7 +94,49 @@ public final class Metrics {
         if (col instanceof tech.tablesaw.api.NumberColumn<?, ?> n) {
             return Double.toString(n.getDouble(r));
         }
-        String s = col.getString(r);
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return quote(col.getString(r));
+    }
+
+    /** A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+    static String quote(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /**
+     * Splits one CSV line into fields following RFC 4180: a field in double quotes may hold the separator, and
+     * {@code ""} inside it is one quote. Quoted fields spanning several lines are not supported.
+     *
+     * @throws IllegalArgumentException if a quoted field is not closed on the line
+     */
+    public static List<String> splitCsvLine(String line, char sep) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    f.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == sep) {
+                fields.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(ch);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unterminated quoted field in CSV line: " + line);
+        }
+        fields.add(f.toString());
+        return fields;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.trainingdynamics.trajectory.Metrics;
 import org.trainingdynamics.trajectory.TrajectoryFormatException;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -46,7 +47,7 @@ public final class MetricsLogs {
             throw new TrajectoryFormatException(file, "cannot read metrics log: " + e.getMessage());
         }
         if (n.endsWith(".csv") || n.endsWith(".tsv")) {
-            addCsv(file, text, n.endsWith(".tsv") ? "\t" : ",");
+            addCsv(file, text, n.endsWith(".tsv") ? '\t' : ',');
         } else if (n.endsWith(".jsonl") || n.endsWith(".ndjson")) {
             int line = 0;
             for (String l : text.split("\n")) {
@@ -148,15 +149,15 @@ public final class MetricsLogs {
         }
     }
 
-    private void addCsv(Path file, String text, String sep) {
+    private void addCsv(Path file, String text, char sep) {
         String[] lines = text.split("\r?\n");
         if (lines.length == 0 || lines[0].isBlank()) {
             throw new TrajectoryFormatException(file, "empty metrics CSV");
         }
-        String[] head = lines[0].split(sep, -1);
+        String[] head = fields(file, 1, lines[0], sep);
         int stepCol = -1;
         for (int i = 0; i < head.length; i++) {
-            head[i] = unquote(head[i].trim());
+            head[i] = head[i].trim();
             if (stepCol < 0 && (head[i].equals("step") || head[i].equals("global_step"))) {
                 stepCol = i;
             }
@@ -172,14 +173,14 @@ public final class MetricsLogs {
             if (lines[li].isBlank()) {
                 continue;
             }
-            String[] f = lines[li].split(sep, -1);
+            String[] f = fields(file, li + 1, lines[li], sep);
             if (f.length != head.length) {
                 throw new TrajectoryFormatException(file, "line " + (li + 1) + " has " + f.length + " fields, header has "
                         + head.length);
             }
             long step;
             try {
-                double d = Double.parseDouble(unquote(f[stepCol].trim()));
+                double d = Double.parseDouble(f[stepCol].trim());
                 if (d != Math.rint(d)) {
                     throw new NumberFormatException();
                 }
@@ -191,7 +192,7 @@ public final class MetricsLogs {
                 if (i == stepCol) {
                     continue;
                 }
-                String v = unquote(f[i].trim());
+                String v = f[i].trim();
                 if (v.isEmpty()) {
                     continue;
                 }
@@ -205,7 +206,11 @@ public final class MetricsLogs {
         columns.values().removeIf(Map::isEmpty);
     }
 
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    private static String[] fields(Path file, int lineNo, String line, char sep) {
+        try {
+            return Metrics.splitCsvLine(line, sep).toArray(String[]::new);
+        } catch (IllegalArgumentException e) {
+            throw new TrajectoryFormatException(file, "line " + lineNo + ": unterminated quoted field");
+        }
     }
 }

@@ -116,6 +116,29 @@ class ImporterTest {
     }
 
     @Test
+    void metricsCsvWithQuotedFieldsAndSeparators() throws Exception {
+        Path csv = out.resolve("quoted.csv");
+        Files.writeString(csv, "step,\"acc,top1\",phase,\"say \"\"hi\"\"\"\n"
+                + "0,0.5,\"warm-up, early\",1\n"
+                + "\"10\",0.75,\"main\",2\n");
+        Table m = new MetricsLogs().add(csv).toTable();
+        assertThat(m.longColumn("step").asList()).containsExactly(0L, 10L);
+        assertThat(m.doubleColumn("acc,top1").asList()).containsExactly(0.5, 0.75);
+        assertThat(m.doubleColumn("say \"hi\"").asList()).containsExactly(1.0, 2.0);
+        assertThat(m.columnNames()).doesNotContain("phase");
+        Path bad = out.resolve("unterminated.csv");
+        Files.writeString(bad, "step,loss\n0,\"0.5\n");
+        assertThatThrownBy(() -> new MetricsLogs().add(bad)).hasMessageContaining("unterminated.csv")
+                .hasMessageContaining("line 2").hasMessageContaining("unterminated quoted field");
+        // the native store writes and reads such names back unchanged
+        Path stored = out.resolve("metrics-roundtrip.csv");
+        org.trainingdynamics.trajectory.Metrics.writeCsv(m, stored);
+        Table back = org.trainingdynamics.trajectory.Metrics.readCsv(stored);
+        assertThat(back.columnNames()).isEqualTo(m.columnNames());
+        assertThat(back.doubleColumn("acc,top1").asList()).containsExactly(0.5, 0.75);
+    }
+
+    @Test
     void huggingFaceTrainerOutputWithLogHistory() {
         ImportSummary sum = Importer.importTo(fx.resolve("hf_run"), out.resolve("hf"));
         StoredTrajectory s = Trajectories.open(out.resolve("hf"));
