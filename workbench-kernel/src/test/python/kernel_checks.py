@@ -292,6 +292,18 @@ def _():
     assert result_of(ok("2 + 2"))["text/plain"] == "4"
 
 
+@check("interrupt during a burst of display updates ends the cell as Interrupted, not inside a ZeroMQ send")
+def _():
+    # Almost all of this loop's time is spent sending update_display_data, so the interrupt lands inside a
+    # send; it must neither fail that send (it did: ZMQException Errno 4) nor hurt the kernel's sockets.
+    timer = threading.Timer(1.0, km.interrupt_kernel)
+    timer.start()
+    e = error('String burst = display("0"); try (var p = org.trainingdynamics.study.Progress.start("burst", -1)) '
+              '{ for (long i = 1; ; i++) { updateDisplay(burst, Long.toString(i)); p.step(); } }')
+    assert e["ename"] == "Interrupted", e
+    assert result_of(ok("3 + 3"))["text/plain"] == "6"
+
+
 @check("a later import keeps earlier variables; redefined methods are used by callers")
 def _():
     ok("int keep = 7; List<Integer> kept = new ArrayList<>(List.of(1, 2));")

@@ -70,6 +70,12 @@ public final class WorkbenchKernel extends BaseKernel {
     private final PrintStream consoleErr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     private final CompletableFuture<CellEngine> engine = new CompletableFuture<>();
     private final ScheduledExecutorService ticker;
+    /** Sends the cell thread's messages: an interrupt must never land inside a ZeroMQ send (EINTR, see below). */
+    private final java.util.concurrent.ExecutorService cellPublisher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cell-publish");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile ShellReplyEnvironment env;
 
     private WorkbenchKernel(KernelHistory history, MagicsRegistry magics, Renderer renderer) {
@@ -174,8 +180,8 @@ public final class WorkbenchKernel extends BaseKernel {
         this.env = env;
         out.flushNow();
         err.flushNow();
-        out.attach(text -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text)));
-        err.attach(text -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text)));
+        out.attach(text -> publish(() -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text))));
+        err.attach(text -> publish(() -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text))));
         String resultText = null;
         try {
             CellEngine.Outcome outcome = runCell(req.getCode());
@@ -357,7 +363,7 @@ public final class WorkbenchKernel extends BaseKernel {
         }
         System.out.flush();
         out.flushNow();
-        e.publish(new PublishDisplayData(data));
+        publish(() -> e.publish(new PublishDisplayData(data)));
         return id;
     }
 
@@ -373,7 +379,44 @@ public final class WorkbenchKernel extends BaseKernel {
         DisplayData data = o instanceof DisplayData d ? new DisplayData(d)
                 : mimeTypes.length == 0 ? getRenderer().render(o) : getRenderer().renderAs(o, mimeTypes);
         data.setDisplayId(id);
-        e.publish(new PublishUpdateDisplayData(data));
+        publish(() -> e.publish(new PublishUpdateDisplayData(data)));
+    }
+
+    /**
+     * Runs a send. On the cell thread the send is handed to a publisher thread and awaited without reacting
+     * to interrupts: Jupyter's interrupt interrupts the cell thread, and an interrupt arriving inside a ZeroMQ
+     * send made it fail with {@code ZMQException: Errno 4} (EINTR) instead of the cell ending with
+     * {@code Interrupted} at its next {@code Progress.step()}. The flag is restored afterwards, and the
+     * caller waits, so message order is unchanged.
+     */
+    private void publish(Runnable send) {
+        CellEngine e = engine.getNow(null);
+        if (e == null || Thread.currentThread() != e.cellThread().thread()) {
+            send.run();
+            return;
+        }
+        java.util.concurrent.Future<?> f = cellPublisher.submit(send);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException ee) {
+                    Throwable c = ee.getCause();
+                    if (c instanceof Error err) {
+                        throw err;
+                    }
+                    throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- introspection
@@ -516,6 +559,7 @@ public final class WorkbenchKernel extends BaseKernel {
             }
         }
         ticker.shutdownNow();
+        cellPublisher.shutdownNow();
     }
 
     /** Milliseconds since the JVM started (start-up measurements in the kernel's log). */
