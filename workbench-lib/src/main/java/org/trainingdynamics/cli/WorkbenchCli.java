@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * 1 a failed check or computation, 2 bad usage or bad input.
  */
 @Command(name = "workbench", mixinStandardHelpOptions = true, version = "workbench 0.1.0",
-        description = "Training Dynamics Workbench: import trajectories, train small models, run analyses.",
+        description = "Training Dynamics Workbench: import trajectories, train small models, run analyses, share results.",
         subcommands = {
             CommandLine.HelpCommand.class,
             ImportCommand.class,
@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             DmdCommand.class,
             ConjugacyCommand.class,
             DlnCommand.class,
+            BundleCommand.class,
+            VerifyCommand.class,
         })
 public final class WorkbenchCli implements Runnable {
 

@@ -40,7 +40,8 @@ public final class Provenance {
         return p;
     }
 
-    private static String git(Path root, String... args) {
+    /** Runs {@code git -C root args...}; its trimmed output, or null when git fails or is missing. */
+    static String git(Path root, String... args) {
         String[] cmd = new String[args.length + 3];
         cmd[0] = "git";
         cmd[1] = "-C";

@@ -19,7 +19,8 @@ import tech.tablesaw.api.Table;
  * One study run (a notebook or a CLI job): where its results go, the scale profile, the seeds it used,
  * and its provenance. Figures are saved as PNG+SVG under {@code figures/}, tables as CSV under
  * {@code tables/}, and {@link #finish()} writes {@code provenance-java.json} (git commit and dirty flag,
- * JVM, ND4J version and back end, profile, seeds, wall time).
+ * JVM, ND4J version and back end, profile, seeds, wall time, and the data sets opened through
+ * {@link #data(String)} with their content hashes).
  *
  * <p>The results folder is {@code $WORKBENCH_RESULTS_DIR} when set (the reproduce runner sets it per
  * notebook), else {@code <root>/results/<name>}, where the root is {@code $WORKBENCH_ROOT} or the nearest
@@ -66,9 +67,13 @@ public final class Study {
                 + "; set WORKBENCH_ROOT");
     }
 
-    /** A path under the project's {@code data/} folder. */
-    public static Path data(String relative) {
-        return root().resolve("data").resolve(relative);
+    /**
+     * A bundled data set (trajectory folder or file) by name, e.g. {@code data("grokking-mlp-wd1")}: a path under
+     * the data folder ({@code <root>/data}, or {@code $WORKBENCH_DATA}; see {@link DataSets}). The name is
+     * recorded, and {@link #finish()} writes every data set used, with its content SHA-256, into provenance.
+     */
+    public static Path data(String name) {
+        return DataSets.use(name);
     }
 
     /** Study name. */
@@ -123,6 +128,7 @@ public final class Study {
         p.put("started", started.toString());
         p.put("wall_seconds", (System.nanoTime() - startNanos) / 1e9);
         p.put("seeds", seeds);
+        p.put("data", DataSets.used().stream().map(DataSets.DataSet::toMap).toList());
         p.putAll(Provenance.environment());
         try {
             AtomicFiles.writeString(dir.resolve("provenance-java.json"),
