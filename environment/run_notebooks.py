@@ -189,7 +189,9 @@ def main():
     results.mkdir(parents=True, exist_ok=True)
     nbs = sorted((root / "notebooks").glob("*.ipynb"))
     if a.names:
-        nbs = [p for p in nbs if any(p.stem == n or p.stem.startswith(n) for n in a.names)]
+        # a full name selects that notebook only; anything else is a prefix (02 -> 02-cmd)
+        stems = {p.stem for p in nbs}
+        nbs = [p for p in nbs if any(p.stem == n or (p.stem.startswith(n) and n not in stems) for n in a.names)]
         if not nbs:
             print(f"reproduce: no notebook matches {a.names}", file=sys.stderr)
             return 2

@@ -262,7 +262,7 @@ final class BundleVerifier {
         Path log = work.resolve("rerun.log");
         List<String> cmd = List.of(o.python(), root.resolve("environment/run_notebooks.py").toString(), "--root",
                 root.toString(), "--profile", m.profile(), "--results", results.toString(), m.study());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put(DataSets.ENV, data.toAbsolutePath().toString());
         pb.environment().putAll(o.environment());
         System.err.println("verify: re-running " + m.study() + " (profile " + m.profile() + ") with " + root
@@ -276,6 +276,7 @@ final class BundleVerifier {
                     + " (the re-run needs Jupyter: environment/setup jupyter): " + e.getMessage()));
             return;
         }
+        Thread tee = tee(p.getInputStream(), log);
         boolean done;
         try {
             done = p.waitFor(o.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -289,6 +290,11 @@ final class BundleVerifier {
             out.add(new Outcome("rerun", m.study(), Result.FAIL, "stopped after " + o.timeout().toMinutes()
                     + " min without finishing; " + tail(log)));
             return;
+        }
+        try {
+            tee.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Path rerunDir = results.resolve(m.study());
@@ -345,6 +351,27 @@ final class BundleVerifier {
             }
         }
         return s;
+    }
+
+    /** Copies the runner's output (its progress bar and verdict) to {@code log} and to this process's stderr. */
+    private static Thread tee(InputStream in, Path log) throws IOException {
+        OutputStream file = Files.newOutputStream(log);
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (in; file) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    file.write(buf, 0, n);
+                    file.flush();
+                    System.err.write(buf, 0, n);
+                    System.err.flush();
+                }
+            } catch (IOException ignored) {
+                // the runner was stopped: what was read is in the log
+            }
+        }, "verify-rerun-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static String tail(Path log) {
