@@ -133,6 +133,11 @@ class StudyBundleTest {
         assertThat(v.manifestSha256()).isEqualTo(r.manifestSha256());
         assertThat(v.toTable().rowCount()).isEqualTo(v.outcomes().size());
         assertThat(v.summary()).startsWith("VERIFIED");
+
+        // the same through the command line: exit 0 for a good bundle
+        Path viaCli = tmp.resolve("cli/demo.zip");
+        assertThat(WorkbenchCli.commandLine().execute("bundle", results.toString(), "-o", viaCli.toString())).isZero();
+        assertThat(WorkbenchCli.commandLine().execute("verify", viaCli.toString(), "--integrity-only")).isZero();
     }
 
     @Test
@@ -149,6 +154,7 @@ class StudyBundleTest {
                 .containsExactlyInAnyOrder("results/tables/errors.csv", "results/extra.txt");
         assertThat(v.failures().get(0).detail()).contains("content differs from the manifest");
         assertThat(v.summary()).startsWith("NOT VERIFIED");
+        assertThat(WorkbenchCli.commandLine().execute("verify", edited.toString(), "--integrity-only")).isEqualTo(1);
 
         // (b) one byte flipped inside the stored bytes of the figure: the zip's CRC or our hash names that file
         byte[] zip = Files.readAllBytes(archive);
