@@ -31,6 +31,8 @@ public final class TrainingMetrics {
     public static final List<String> BASE_FEATURES = List.of("l1", "l2", "trace", "spectral", "code_sparsity",
             "computational_sparsity", "mean_lambda", "variance_lambda", "mean_w", "median_w", "var_w", "mean_b",
             "median_b", "var_b");
+    /** The 11 weight features (the base features without mean_b, median_b, var_b), for networks without biases. */
+    public static final List<String> WEIGHT_FEATURES = BASE_FEATURES.subList(0, 11);
     /** The paper's {@code parities_best} feature subset. */
     public static final List<String> PARITIES_BEST = List.of("spectral", "variance_lambda");
     /** The paper's {@code modular_best} feature subset. */
@@ -42,8 +44,10 @@ public final class TrainingMetrics {
     private final String[] biasGlobs;
     private final List<String> headGlobs;
     private final List<Integer> heads;
+    private final boolean biasFree;
 
     private TrainingMetrics(Builder b) {
+        this.biasFree = b.biasFree;
         this.weightGlobs = b.weightGlobs;
         this.biasGlobs = b.biasGlobs;
         this.headGlobs = List.copyOf(b.headGlobs);
@@ -63,7 +67,10 @@ public final class TrainingMetrics {
         return new Builder();
     }
 
-    /** The 14 features at every checkpoint of {@code run}: [T][14] in {@link #BASE_FEATURES} order. */
+    /**
+     * The 14 features at every checkpoint of {@code run}: [T][14] in {@link #BASE_FEATURES} order; with
+     * {@link Builder#noBiases()} the 11 {@link #WEIGHT_FEATURES}.
+     */
     public Features extract(Trajectory run) {
         List<TensorSpec> mats = new ArrayList<>();
         List<TensorSpec> biases = new ArrayList<>();
@@ -78,7 +85,11 @@ public final class TrainingMetrics {
             throw new IllegalArgumentException("trajectory has no weight matrices (rank >= 2 tensors matching "
                     + Arrays.toString(weightGlobs) + "); tensors are " + run.tensorNames());
         }
-        if (biases.isEmpty()) {
+        if (biasFree && !biases.isEmpty()) {
+            throw new IllegalArgumentException("noBiases() was set but the trajectory has bias vectors " + biases.stream()
+                    .map(TensorSpec::name).toList() + "; use the default extractor to include the bias features");
+        }
+        if (biases.isEmpty() && !biasFree) {
             throw new IllegalArgumentException("trajectory has no bias vectors (rank-1 or [1, n] tensors matching "
                     + Arrays.toString(biasGlobs) + "), needed for mean_b/median_b/var_b; tensors are " + run.tensorNames());
         }
@@ -86,6 +97,12 @@ public final class TrainingMetrics {
         double[][] out = new double[t][];
         for (int c = 0; c < t; c++) {
             out[c] = checkpoint(run, c, mats, biases);
+        }
+        if (biasFree) {
+            for (int c = 0; c < t; c++) {
+                out[c] = Arrays.copyOf(out[c], WEIGHT_FEATURES.size());
+            }
+            return new Features(WEIGHT_FEATURES, out, run.steps());
         }
         return new Features(BASE_FEATURES, out, run.steps());
     }
@@ -168,7 +185,7 @@ public final class TrainingMetrics {
         }
         f[7] = varLambdaN > 0 ? varLambdaSum / varLambdaN : Double.NaN;
         double[] ws = distribution(allW);
-        double[] bs = distribution(allB);
+        double[] bs = biasFree ? new double[3] : distribution(allB);
         f[8] = ws[0];
         f[9] = ws[1];
         f[10] = ws[2];
@@ -357,6 +374,7 @@ public final class TrainingMetrics {
         private String[] biasGlobs = {"*bias*"};
         private final List<String> headGlobs = new ArrayList<>();
         private final List<Integer> heads = new ArrayList<>();
+        private boolean biasFree;
 
         private Builder() {
         }
@@ -370,6 +388,15 @@ public final class TrainingMetrics {
         /** Globs of the bias tensors (rank 1; default {@code *bias*}). */
         public Builder biases(String... globs) {
             this.biasGlobs = globs.clone();
+            return this;
+        }
+
+        /**
+         * For networks without bias vectors (e.g. the grokking MLP): extract the 11 {@link #WEIGHT_FEATURES} only; a
+         * trajectory that does have biases is rejected rather than silently ignoring them.
+         */
+        public Builder noBiases() {
+            this.biasFree = true;
             return this;
         }
 

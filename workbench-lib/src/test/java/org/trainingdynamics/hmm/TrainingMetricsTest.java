@@ -170,4 +170,31 @@ class TrainingMetricsTest {
         double[] m2 = TrainingMetrics.matrixMetrics(m.get("fc2.weight"), 1, 12);
         assertThat(b[1]).isCloseTo((m1[1] + m2[1]) / 2, within(1e-12));
     }
+
+    @Test
+    void noBiasesGivesTheWeightFeaturesOfBiasFreeNetworks() {
+        // closed form: W1 = diag(3, 4) (2 x 2), W2 = [[1, -2, 2]] (1 x 3)
+        Map<String, double[]> m = new HashMap<>();
+        m.put("embed.weight", new double[]{3, 0, 0, 4});
+        m.put("out.weight", new double[]{1, -2, 2});
+        Trajectory t = InMemoryTrajectory.builder().tensor("embed.weight", 2, 2).tensor("out.weight", 1, 3)
+                .checkpoint(0, 0, m).build();
+        assertThatThrownBy(() -> TrainingMetrics.defaults().extract(t)).hasMessageContaining("no bias vectors");
+        TrainingMetrics.Features f = TrainingMetrics.builder().noBiases().build().extract(t);
+        assertThat(f.names()).isEqualTo(TrainingMetrics.WEIGHT_FEATURES).hasSize(11).doesNotContain("mean_b");
+        double[] v = f.values()[0];
+        assertThat(v).hasSize(11);
+        assertThat(v[0]).isCloseTo((7 + 5) / 2.0, within(1e-12));          // l1
+        assertThat(v[1]).isCloseTo((5 + 3) / 2.0, within(1e-12));          // l2 (Frobenius)
+        assertThat(v[2]).isCloseTo((7 + 1) / 2.0, within(1e-12));          // trace
+        assertThat(v[3]).isCloseTo((4 + 3) / 2.0, within(1e-12));          // spectral
+        assertThat(v[4]).isCloseTo((7 / 5.0 + 5 / 3.0) / 2, within(1e-12)); // code sparsity
+        double mean = (3 + 0 + 0 + 4 + 1 - 2 + 2) / 7.0;
+        assertThat(v[8]).isCloseTo(mean, within(1e-12));                    // mean_w
+        assertThat(v[9]).isEqualTo(1.0);                                      // median of {-2,0,0,1,2,3,4}
+        // with a bias present, noBiases() refuses rather than silently dropping it
+        Trajectory withBias = randomNet(2, 3, false);
+        assertThatThrownBy(() -> TrainingMetrics.builder().noBiases().build().extract(withBias))
+                .hasMessageContaining("has bias vectors");
+    }
 }
