@@ -255,7 +255,8 @@ states
 // Observables: the weights projected on their top 10 principal axes (`Observables.pca`, the paper's recipe for
 // transformers), windows of L = 8 checkpoints with stride 1, exact DMD with the optimal hard-threshold rank
 // (PyDMD's default). Change score: the 1-Wasserstein distance between the spectra of consecutive windows, placed at
-// the centre of their union.
+// the centre of their union. In the heat map, window i covers steps 100i … 100(i + 7); blocks of small distance are
+// stretches of similar dynamics (the paper's reading), their edges transitions.
 //%%
 int pcaK = 10, winL = 8;
 double[] consecutive(WindowedSpectra ws) {
@@ -285,7 +286,7 @@ double[][] wd = ws1.distances(SpectralDistance.Ground.EUCLIDEAN);
 double offMin = Double.POSITIVE_INFINITY;
 for (int i = 0; i < wd.length; i++) for (int j = 0; j < wd.length; j++) if (i != j) offMin = Math.min(offMin, wd[i][j]);
 for (int i = 0; i < wd.length; i++) wd[i][i] = offMin;  // the zero diagonal would swamp the log colour scale
-HeatMapChart koopHeat = KoopmanFigures.distanceHeatMap("log10 W between window spectra (wd = 1; window i: steps 100i..100(i+7))", wd, true);
+HeatMapChart koopHeat = KoopmanFigures.distanceHeatMap("log10 W between window spectra, wd = 1", wd, true);
 study.save(koopHeat, "koopman-window-distances");
 koopHeat
 //%%
