@@ -63,26 +63,11 @@ public final class DlnCommand implements Runnable {
         Path out;
 
         SparsePrior prior() {
-            String p = prior.trim().toLowerCase(Locale.ROOT);
-            if (p.equals("rademacher")) {
-                return SparsePrior.bernoulliRademacher(rho);
+            try {
+                return SparsePrior.parse(prior, rho);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + e.getMessage());
             }
-            if (p.equals("gaussian")) {
-                return SparsePrior.bernoulliGaussian(rho);
-            }
-            if (p.startsWith("atoms:")) {
-                String[] parts = p.substring(6).split(",");
-                double[] mags = new double[parts.length];
-                for (int i = 0; i < parts.length; i++) {
-                    try {
-                        mags[i] = Double.parseDouble(parts[i].trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--prior: '" + parts[i] + "' is not a number");
-                    }
-                }
-                return SparsePrior.symmetricAtoms(rho, mags);
-            }
-            throw new IllegalArgumentException("--prior: unknown prior '" + prior + "' (rademacher, gaussian, atoms:1,2,4)");
         }
     }
 

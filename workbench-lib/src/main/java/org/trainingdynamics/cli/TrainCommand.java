@@ -21,7 +21,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a setup and record its trajectory (weights at checkpoints, metrics per step).",
-            "Setups: omd-ogd, grokking-mlp, sparse-parity, fcn, cnn, transformer. See docs/training.md."})
+            "Setups: omd-ogd, grokking-mlp, sparse-parity, fcn, cnn, transformer, dln. See docs/training.md.",
+            "dln options: d, alpha (n/d), sparsity, prior (rademacher|gaussian|atoms:1,2,4), noise, s0 or gamma,",
+            "  step, horizon, checkpoints, parameterization, integrator (mirror|parameters), record-parameters,",
+            "  support-threshold; e.g. train dln --seed 1 --out runs/dln --set s0=0.01 --set horizon=40"})
 public final class TrainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SETUP", description = "setup name")

@@ -66,6 +66,33 @@ public record SparsePrior(double rho, double[] atoms, double[] weights) {
         return new SparsePrior(rho, a, w);
     }
 
+    /**
+     * Parses a prior specification with non-zero fraction {@code rho}: {@code rademacher} (±1), {@code gaussian}
+     * (N(0,1)) or {@code atoms:m1,m2,…} (uniform over ±m_j); unknown forms raise {@link IllegalArgumentException}.
+     */
+    public static SparsePrior parse(String spec, double rho) {
+        String p = spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (p.equals("rademacher")) {
+            return bernoulliRademacher(rho);
+        }
+        if (p.equals("gaussian")) {
+            return bernoulliGaussian(rho);
+        }
+        if (p.startsWith("atoms:")) {
+            String[] parts = p.substring(6).split(",");
+            double[] mags = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    mags[i] = Double.parseDouble(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("prior: '" + parts[i] + "' is not a number");
+                }
+            }
+            return symmetricAtoms(rho, mags);
+        }
+        throw new IllegalArgumentException("prior: unknown prior '" + spec + "' (rademacher, gaussian, atoms:1,2,4)");
+    }
+
     /** Whether non-zeros are Gaussian rather than atoms. */
     public boolean gaussian() {
         return atoms.length == 0;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.trainingdynamics.dln.DlnConfig;
 
 /**
  * The named training setups, each a builder with its paper's defaults, and their command-line names:
@@ -14,7 +15,9 @@ import java.util.function.BiConsumer;
  *   <li>{@code fcn} — {@link #fcn()}: 784–h–10 networks on Fashion-MNIST, base seeds × perturbed copies (Redman et al. 2024, Fig. 3);</li>
  *   <li>{@code cnn} — {@link #cnn()}: a LeNet-5-like CNN on Fashion-MNIST, every epoch and densely early on;</li>
  *   <li>{@code transformer} — {@link #transformer()}: the one-layer modular-addition transformer, grokking or
- *       norm-constrained (Redman et al. 2024 §2d; Hu et al. 2023).</li>
+ *       norm-constrained (Redman et al. 2024 §2d; Hu et al. 2023);</li>
+ *   <li>{@code dln} — {@link #dln()}: a diagonal linear network on sparse regression, small-step gradient descent
+ *       as the gradient-flow proxy (dmft.md §1; Nishiyama &amp; Imaizumi 2025).</li>
  * </ul>
  * Example: {@code Setups.grokkingMlp().weightDecay(0).build().run(1, Path.of("runs/wd0"))}.
  */
@@ -52,9 +55,14 @@ public final class Setups {
         return TransformerSetup.builder();
     }
 
+    /** The diagonal linear network on sparse regression. */
+    public static DlnSetup.Builder dln() {
+        return DlnSetup.builder();
+    }
+
     /** Command-line names of the setups. */
     public static List<String> names() {
-        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn", "cnn", "transformer");
+        return List.of("omd-ogd", "grokking-mlp", "sparse-parity", "fcn", "cnn", "transformer", "dln");
     }
 
     /**
@@ -139,6 +147,26 @@ public final class Setups {
                 apply(name, b, k, options);
                 yield b.build();
             }
+            case "dln" -> {
+                DlnSetup.Builder b = dln();
+                Map<String, BiConsumer<DlnSetup.Builder, String>> k = new LinkedHashMap<>();
+                k.put("d", (x, v) -> x.d(integer(v)));
+                k.put("alpha", (x, v) -> x.alpha(dbl(v)));
+                k.put("sparsity", (x, v) -> x.sparsity(dbl(v)));
+                k.put("prior", (x, v) -> x.prior(v));
+                k.put("noise", (x, v) -> x.noise(dbl(v)));
+                k.put("s0", (x, v) -> x.s0(dbl(v)));
+                k.put("gamma", (x, v) -> x.gamma(dbl(v)));
+                k.put("parameterization", (x, v) -> x.parameterization(v));
+                k.put("integrator", (x, v) -> x.integrator(integrator(v)));
+                k.put("step", (x, v) -> x.step(dbl(v)));
+                k.put("horizon", (x, v) -> x.horizon(dbl(v)));
+                k.put("checkpoints", (x, v) -> x.checkpoints(integer(v)));
+                k.put("support-threshold", (x, v) -> x.supportThreshold(dbl(v)));
+                k.put("record-parameters", (x, v) -> x.recordParameters(bool(v)));
+                apply(name, b, k, options);
+                yield b.build();
+            }
             default -> throw new IllegalArgumentException("unknown setup '" + name + "'; setups are " + names());
         };
     }
@@ -164,6 +192,14 @@ public final class Setups {
 
     private static int integer(String v) {
         return Integer.parseInt(v.strip());
+    }
+
+    private static DlnConfig.Integrator integrator(String v) {
+        return switch (v.strip().toLowerCase()) {
+            case "mirror" -> DlnConfig.Integrator.MIRROR;
+            case "parameters" -> DlnConfig.Integrator.PARAMETERS;
+            default -> throw new IllegalArgumentException("expected mirror or parameters, got '" + v + "'");
+        };
     }
 
     private static boolean bool(String v) {
