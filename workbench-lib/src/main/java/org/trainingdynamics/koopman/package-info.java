@@ -15,8 +15,8 @@
  *       eigenvalue sets (optimal assignment; exact uniform optimal transport for unequal sizes).</li>
  *   <li>{@link org.trainingdynamics.koopman.ConjugacyTest}: a calibrated decision (within-condition null,
  *       permutation p-value on run labels) in place of the paper's degenerate shuffle control.</li>
- *   <li>{@link org.trainingdynamics.koopman.TanFunctionOptimizers} and
- *       {@link org.trainingdynamics.koopman.OmdOgdReplication}: the paper's OMD / OGD / bisection example.</li>
+ *   <li>{@link org.trainingdynamics.koopman.OmdOgdReplication}: the paper's OMD / OGD / bisection example (the
+ *       iterates from the trainers' {@link org.trainingdynamics.train.TanFunctionMaps}).</li>
  * </ul>
  */
 package org.trainingdynamics.koopman;

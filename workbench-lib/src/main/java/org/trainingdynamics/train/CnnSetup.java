@@ -96,19 +96,13 @@ public final class CnnSetup implements Setup {
 
         /** Batch size (default 128). */
         public Builder batch(int b) {
-            if (b < 1) {
-                throw new IllegalArgumentException("batch must be >= 1, got " + b);
-            }
-            this.batch = b;
+            this.batch = Checks.atLeast("batch", b, 1);
             return this;
         }
 
         /** Epochs (default 10). */
         public Builder epochs(int e) {
-            if (e < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, got " + e);
-            }
-            this.epochs = e;
+            this.epochs = Checks.atLeast("epochs", e, 1);
             return this;
         }
 
@@ -122,10 +116,7 @@ public final class CnnSetup implements Setup {
 
         /** Use only the first n training images (0: all 60 000). */
         public Builder trainLimit(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("trainLimit must be >= 0, got " + n);
-            }
-            this.trainLimit = n;
+            this.trainLimit = Checks.atLeast("trainLimit", n, 0);
             return this;
         }
 

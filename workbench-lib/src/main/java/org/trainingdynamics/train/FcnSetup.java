@@ -149,10 +149,7 @@ public final class FcnSetup implements Setup {
 
         /** Hidden width h (the paper: 5, 10, 40; default 40). */
         public Builder hidden(int h) {
-            if (h < 1) {
-                throw new IllegalArgumentException("hidden width must be >= 1, got " + h);
-            }
-            this.hidden = h;
+            this.hidden = Checks.atLeast("hidden width", h, 1);
             return this;
         }
 
@@ -165,37 +162,25 @@ public final class FcnSetup implements Setup {
 
         /** Batch size (default 60). */
         public Builder batch(int b) {
-            if (b < 1) {
-                throw new IllegalArgumentException("batch must be >= 1, got " + b);
-            }
-            this.batch = b;
+            this.batch = Checks.atLeast("batch", b, 1);
             return this;
         }
 
         /** Epochs (default 1). */
         public Builder epochs(int e) {
-            if (e < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, got " + e);
-            }
-            this.epochs = e;
+            this.epochs = Checks.atLeast("epochs", e, 1);
             return this;
         }
 
         /** Copies per base seed: the base and copies − 1 perturbed ones (default 10). */
         public Builder copies(int c) {
-            if (c < 1) {
-                throw new IllegalArgumentException("copies must be >= 1, got " + c);
-            }
-            this.copies = c;
+            this.copies = Checks.atLeast("copies", c, 1);
             return this;
         }
 
         /** Relative size of the copies' perturbation (default 0.001). */
         public Builder perturbation(double eps) {
-            if (!(eps >= 0) || !Double.isFinite(eps)) {
-                throw new IllegalArgumentException("perturbation must be >= 0, got " + eps);
-            }
-            this.perturbation = eps;
+            this.perturbation = Checks.nonNegative("perturbation", eps);
             return this;
         }
 
@@ -207,10 +192,7 @@ public final class FcnSetup implements Setup {
 
         /** Use only the first n training images (0: all 60 000); for tests and quick looks. */
         public Builder trainLimit(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("trainLimit must be >= 0, got " + n);
-            }
-            this.trainLimit = n;
+            this.trainLimit = Checks.atLeast("trainLimit", n, 0);
             return this;
         }
 

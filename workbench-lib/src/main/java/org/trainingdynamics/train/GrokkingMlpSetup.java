@@ -123,10 +123,7 @@ public final class GrokkingMlpSetup implements Setup {
 
         /** Hidden width (default 256). */
         public Builder width(int width) {
-            if (width < 1) {
-                throw new IllegalArgumentException("width must be >= 1, got " + width);
-            }
-            this.width = width;
+            this.width = Checks.atLeast("width", width, 1);
             return this;
         }
 
@@ -139,10 +136,7 @@ public final class GrokkingMlpSetup implements Setup {
 
         /** Decoupled weight decay (default 1.0; 0 for the control). */
         public Builder weightDecay(double wd) {
-            if (!(wd >= 0) || !Double.isFinite(wd)) {
-                throw new IllegalArgumentException("weightDecay must be >= 0, got " + wd);
-            }
-            this.weightDecay = wd;
+            this.weightDecay = Checks.nonNegative("weightDecay", wd);
             return this;
         }
 
@@ -156,28 +150,19 @@ public final class GrokkingMlpSetup implements Setup {
 
         /** Number of full-batch updates (default 20 000). */
         public Builder steps(int steps) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-            }
-            this.steps = steps;
+            this.steps = Checks.atLeast("steps", steps, 1);
             return this;
         }
 
         /** Record weights and evaluate every this many updates (default 100). */
         public Builder checkpointEvery(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + k);
-            }
-            this.checkpointEvery = k;
+            this.checkpointEvery = Checks.atLeast("checkpointEvery", k, 1);
             return this;
         }
 
         /** Multiplier of the initial weights (default 1). */
         public Builder initScale(double s) {
-            if (!(s > 0) || !Double.isFinite(s)) {
-                throw new IllegalArgumentException("initScale must be > 0, got " + s);
-            }
-            this.initScale = s;
+            this.initScale = Checks.positive("initScale", s);
             return this;
         }
 

@@ -28,7 +28,8 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
  * n has coordinates (l[n mod g], l[n div g]); x₀ ∈ [0.1, 0.9]², u₀ ∈ [−2.3, −0.1]² (a linear grid in u),
  * a₀ ∈ [−4/3, −1/3]², b₀ ∈ [1/7, 8/7]². Each method records T iterates (the initial point included) of all
  * g² conditions as one tensor [g², d], float64, into sub-folders {@code omd}, {@code ogd} and
- * {@code bisection}. sec² is computed as 1 + tan², the derivative JAX uses in the official code.
+ * {@code bisection}. The maps themselves are {@link TanFunctionMaps} (sec² computed as 1 + tan², the derivative
+ * JAX uses in the official code).
  */
 public final class OnlineConvexSetup implements Setup {
     private final double eta;
@@ -69,102 +70,25 @@ public final class OnlineConvexSetup implements Setup {
         return m;
     }
 
-    /** Loss f(x) = Σ tan(x_i). */
-    static double loss(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += Math.tan(v);
-        }
-        return s;
-    }
-
-    /** sec²(x) = 1 + tan²(x), the derivative of tan. */
-    static double sec2(double x) {
-        double t = Math.tan(x);
-        return 1 + t * t;
-    }
-
-    /** One OMD step from x (log-barrier mirror map, then projection onto [lo, 1]). */
-    public static double[] omdStep(double[] x, double eta, double lo) {
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double v = -1.0 / (-1.0 / x[i] - eta * sec2(x[i]));
-            y[i] = Math.min(1.0, Math.max(lo, v));
-        }
-        return y;
-    }
-
-    /** One OGD step on u with x = exp(u), then projection onto [ln lo, 0]. */
-    public static double[] ogdStep(double[] u, double eta, double lo) {
-        double[] v = new double[u.length];
-        double ulo = Math.log(lo);
-        for (int i = 0; i < u.length; i++) {
-            double e = Math.exp(u[i]);
-            double w = u[i] - eta * (e * sec2(e));
-            v[i] = Math.min(0.0, Math.max(ulo, w));
-        }
-        return v;
-    }
-
-    /** NumPy's {@code linspace(start, stop, n)}: start + i·step, last element exactly stop. */
-    static double[] linspace(double start, double stop, int n) {
-        double[] out = new double[n];
-        double step = (stop - start) / (n - 1);
-        for (int i = 0; i < n; i++) {
-            out[i] = i * step + start;
-        }
-        out[n - 1] = stop;
-        return out;
-    }
-
-    /** Initial conditions [g², 2] laid out as {@code reshape(meshgrid(l, l), [2, g²])}. */
-    double[][] gridOf(double lo, double hi) {
-        double[] l = linspace(lo, hi, grid);
-        double[][] out = new double[grid * grid][];
-        for (int n = 0; n < grid * grid; n++) {
-            out[n] = new double[]{l[n % grid], l[n / grid]};
-        }
-        return out;
-    }
-
     @Override
     public RunResult run(long seed, Path out) {
         int nIc = grid * grid;
         double lo = 1.0 / steps;
-        double[][][] omd = new double[steps][][];
-        double[][][] ogd = new double[steps][][];
-        double[][][] bm = new double[steps][nIc][2];
-        omd[0] = gridOf(0.1, 0.9);
-        ogd[0] = gridOf(-2.3, -0.1);
-        double[][] a = gridOf(-4.0 / 3, -1.0 / 3);
-        double[][] b = gridOf(1.0 / 7, 8.0 / 7);
-        boolean[] stopped = new boolean[nIc];
+        double[][] x0 = TanFunctionMaps.grid(0.1, 0.9, grid);
+        double[][] u0 = TanFunctionMaps.grid(-2.3, -0.1, grid);
+        double[][] a0 = TanFunctionMaps.grid(-4.0 / 3, -1.0 / 3, grid);
+        double[][] b0 = TanFunctionMaps.grid(1.0 / 7, 8.0 / 7, grid);
+        double[][][] omd = new double[steps][nIc][];
+        double[][][] ogd = new double[steps][nIc][];
+        double[][][] bm = new double[steps][nIc][];
         for (int n = 0; n < nIc; n++) {
-            if (loss(a[n]) >= 0 || loss(b[n]) <= 0) {
-                throw new IllegalStateException("bisection bracket " + n + " does not bracket a root of f");
-            }
-            bm[0][n] = new double[]{(a[n][0] + b[n][0]) / 2, (a[n][1] + b[n][1]) / 2};
-        }
-        for (int t = 1; t < steps; t++) {
-            omd[t] = new double[nIc][];
-            ogd[t] = new double[nIc][];
-            for (int n = 0; n < nIc; n++) {
-                omd[t][n] = omdStep(omd[t - 1][n], eta, lo);
-                ogd[t][n] = ogdStep(ogd[t - 1][n], eta, lo);
-                if (stopped[n]) {
-                    continue; // the official code returns early and leaves the remaining rows at 0
-                }
-                double[] z = bm[t - 1][n];
-                double fz = loss(z);
-                if (fz < 0) {
-                    a[n] = z.clone();
-                } else if (fz > 0) {
-                    b[n] = z.clone();
-                } else {
-                    stopped[n] = true;
-                    continue;
-                }
-                bm[t][n] = new double[]{(a[n][0] + b[n][0]) / 2, (a[n][1] + b[n][1]) / 2};
+            double[][] xs = TanFunctionMaps.mirrorDescent(x0[n], eta, steps, lo);
+            double[][] us = TanFunctionMaps.gradientDescent(u0[n], eta, steps, lo);
+            double[][] zs = TanFunctionMaps.bisection(a0[n], b0[n], steps);
+            for (int t = 0; t < steps; t++) {
+                omd[t][n] = xs[t];
+                ogd[t][n] = us[t];
+                bm[t][n] = zs[t];
             }
         }
         List<Path> dirs = new ArrayList<>();
@@ -229,28 +153,19 @@ public final class OnlineConvexSetup implements Setup {
 
         /** Step size η (default 0.01). */
         public Builder eta(double eta) {
-            if (!(eta > 0) || !Double.isFinite(eta)) {
-                throw new IllegalArgumentException("eta must be a positive finite number, got " + eta);
-            }
-            this.eta = eta;
+            this.eta = Checks.positive("eta", eta);
             return this;
         }
 
         /** Number of recorded iterates T, the initial point included; also sets the box K = [1/T, 1]^d (default 100). */
         public Builder steps(int steps) {
-            if (steps < 2) {
-                throw new IllegalArgumentException("steps must be >= 2, got " + steps);
-            }
-            this.steps = steps;
+            this.steps = Checks.atLeast("steps", steps, 2);
             return this;
         }
 
         /** Grid size g: g×g initial conditions (default 5). */
         public Builder grid(int grid) {
-            if (grid < 2) {
-                throw new IllegalArgumentException("grid must be >= 2, got " + grid);
-            }
-            this.grid = grid;
+            this.grid = Checks.atLeast("grid", grid, 2);
             return this;
         }
 

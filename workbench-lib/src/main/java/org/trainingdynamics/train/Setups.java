@@ -72,126 +72,121 @@ public final class Setups {
      */
     public static Setup fromOptions(String name, Map<String, String> options) {
         return switch (name) {
-            case "omd-ogd" -> {
-                OnlineConvexSetup.Builder b = onlineConvex();
-                Map<String, BiConsumer<OnlineConvexSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("eta", (x, v) -> x.eta(dbl(v)));
-                k.put("steps", (x, v) -> x.steps(integer(v)));
-                k.put("grid", (x, v) -> x.grid(integer(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "grokking-mlp" -> {
-                GrokkingMlpSetup.Builder b = grokkingMlp();
-                Map<String, BiConsumer<GrokkingMlpSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("p", (x, v) -> x.p(integer(v)));
-                k.put("train-fraction", (x, v) -> x.trainFraction(dbl(v)));
-                k.put("width", (x, v) -> x.width(integer(v)));
-                k.put("lr", (x, v) -> x.lr(dbl(v)));
-                k.put("weight-decay", (x, v) -> x.weightDecay(dbl(v)));
-                k.put("steps", (x, v) -> x.steps(integer(v)));
-                k.put("checkpoint-every", (x, v) -> x.checkpointEvery(integer(v)));
-                k.put("init-scale", (x, v) -> x.initScale(dbl(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "sparse-parity" -> {
-                SparseParitySetup.Builder b = sparseParity();
-                Map<String, BiConsumer<SparseParitySetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("width", (x, v) -> x.width(integer(v)));
-                k.put("lr", (x, v) -> x.lr(dbl(v)));
-                k.put("weight-decay", (x, v) -> x.weightDecay(dbl(v)));
-                k.put("batch", (x, v) -> x.batch(integer(v)));
-                k.put("epochs", (x, v) -> x.epochs(integer(v)));
-                k.put("checkpoint-epochs", (x, v) -> x.checkpointEpochs(integer(v)));
-                k.put("init-scale", (x, v) -> x.initScale(dbl(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "fcn" -> {
-                FcnSetup.Builder b = fcn();
-                Map<String, BiConsumer<FcnSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("hidden", (x, v) -> x.hidden(integer(v)));
-                k.put("lr", (x, v) -> x.lr(dbl(v)));
-                k.put("batch", (x, v) -> x.batch(integer(v)));
-                k.put("epochs", (x, v) -> x.epochs(integer(v)));
-                k.put("copies", (x, v) -> x.copies(integer(v)));
-                k.put("perturbation", (x, v) -> x.perturbation(dbl(v)));
-                k.put("record-first-layer", (x, v) -> x.recordFirstLayer(bool(v)));
-                k.put("train-limit", (x, v) -> x.trainLimit(integer(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "cnn" -> {
-                CnnSetup.Builder b = cnn();
-                Map<String, BiConsumer<CnnSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("lr", (x, v) -> x.lr(dbl(v)));
-                k.put("batch", (x, v) -> x.batch(integer(v)));
-                k.put("epochs", (x, v) -> x.epochs(integer(v)));
-                k.put("early-steps", (x, v) -> x.earlyPhase(integer(v), 10));
-                k.put("train-limit", (x, v) -> x.trainLimit(integer(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "transformer" -> {
-                TransformerSetup.Builder b = transformer();
-                Map<String, BiConsumer<TransformerSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("p", (x, v) -> x.p(integer(v)));
-                k.put("train-fraction", (x, v) -> x.trainFraction(dbl(v)));
-                k.put("constrained", (x, v) -> x.constrained(bool(v)));
-                k.put("lr", (x, v) -> x.lr(dbl(v)));
-                k.put("weight-decay", (x, v) -> x.weightDecay(dbl(v)));
-                k.put("steps", (x, v) -> x.steps(integer(v)));
-                k.put("checkpoint-every", (x, v) -> x.checkpointEvery(integer(v)));
-                k.put("record-all", (x, v) -> x.recordAll(bool(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
-            case "dln" -> {
-                DlnSetup.Builder b = dln();
-                Map<String, BiConsumer<DlnSetup.Builder, String>> k = new LinkedHashMap<>();
-                k.put("d", (x, v) -> x.d(integer(v)));
-                k.put("alpha", (x, v) -> x.alpha(dbl(v)));
-                k.put("sparsity", (x, v) -> x.sparsity(dbl(v)));
-                k.put("prior", (x, v) -> x.prior(v));
-                k.put("noise", (x, v) -> x.noise(dbl(v)));
-                k.put("s0", (x, v) -> x.s0(dbl(v)));
-                k.put("gamma", (x, v) -> x.gamma(dbl(v)));
-                k.put("parameterization", (x, v) -> x.parameterization(v));
-                k.put("integrator", (x, v) -> x.integrator(integrator(v)));
-                k.put("step", (x, v) -> x.step(dbl(v)));
-                k.put("horizon", (x, v) -> x.horizon(dbl(v)));
-                k.put("checkpoints", (x, v) -> x.checkpoints(integer(v)));
-                k.put("support-threshold", (x, v) -> x.supportThreshold(dbl(v)));
-                k.put("record-parameters", (x, v) -> x.recordParameters(bool(v)));
-                apply(name, b, k, options);
-                yield b.build();
-            }
+            case "omd-ogd" -> new Keys<>(name, onlineConvex())
+                    .dbl("eta", OnlineConvexSetup.Builder::eta)
+                    .integer("steps", OnlineConvexSetup.Builder::steps)
+                    .integer("grid", OnlineConvexSetup.Builder::grid)
+                    .apply(options).build();
+            case "grokking-mlp" -> new Keys<>(name, grokkingMlp())
+                    .integer("p", GrokkingMlpSetup.Builder::p)
+                    .dbl("train-fraction", GrokkingMlpSetup.Builder::trainFraction)
+                    .integer("width", GrokkingMlpSetup.Builder::width)
+                    .dbl("lr", GrokkingMlpSetup.Builder::lr)
+                    .dbl("weight-decay", GrokkingMlpSetup.Builder::weightDecay)
+                    .integer("steps", GrokkingMlpSetup.Builder::steps)
+                    .integer("checkpoint-every", GrokkingMlpSetup.Builder::checkpointEvery)
+                    .dbl("init-scale", GrokkingMlpSetup.Builder::initScale)
+                    .apply(options).build();
+            case "sparse-parity" -> new Keys<>(name, sparseParity())
+                    .integer("width", SparseParitySetup.Builder::width)
+                    .dbl("lr", SparseParitySetup.Builder::lr)
+                    .dbl("weight-decay", SparseParitySetup.Builder::weightDecay)
+                    .integer("batch", SparseParitySetup.Builder::batch)
+                    .integer("epochs", SparseParitySetup.Builder::epochs)
+                    .integer("checkpoint-epochs", SparseParitySetup.Builder::checkpointEpochs)
+                    .dbl("init-scale", SparseParitySetup.Builder::initScale)
+                    .apply(options).build();
+            case "fcn" -> new Keys<>(name, fcn())
+                    .integer("hidden", FcnSetup.Builder::hidden)
+                    .dbl("lr", FcnSetup.Builder::lr)
+                    .integer("batch", FcnSetup.Builder::batch)
+                    .integer("epochs", FcnSetup.Builder::epochs)
+                    .integer("copies", FcnSetup.Builder::copies)
+                    .dbl("perturbation", FcnSetup.Builder::perturbation)
+                    .bool("record-first-layer", FcnSetup.Builder::recordFirstLayer)
+                    .integer("train-limit", FcnSetup.Builder::trainLimit)
+                    .apply(options).build();
+            case "cnn" -> new Keys<>(name, cnn())
+                    .dbl("lr", CnnSetup.Builder::lr)
+                    .integer("batch", CnnSetup.Builder::batch)
+                    .integer("epochs", CnnSetup.Builder::epochs)
+                    .integer("early-steps", (b, n) -> b.earlyPhase(n, 10))
+                    .integer("train-limit", CnnSetup.Builder::trainLimit)
+                    .apply(options).build();
+            case "transformer" -> new Keys<>(name, transformer())
+                    .integer("p", TransformerSetup.Builder::p)
+                    .dbl("train-fraction", TransformerSetup.Builder::trainFraction)
+                    .bool("constrained", TransformerSetup.Builder::constrained)
+                    .dbl("lr", TransformerSetup.Builder::lr)
+                    .dbl("weight-decay", TransformerSetup.Builder::weightDecay)
+                    .integer("steps", TransformerSetup.Builder::steps)
+                    .integer("checkpoint-every", TransformerSetup.Builder::checkpointEvery)
+                    .bool("record-all", TransformerSetup.Builder::recordAll)
+                    .apply(options).build();
+            case "dln" -> new Keys<>(name, dln())
+                    .integer("d", DlnSetup.Builder::d)
+                    .dbl("alpha", DlnSetup.Builder::alpha)
+                    .dbl("sparsity", DlnSetup.Builder::sparsity)
+                    .string("prior", DlnSetup.Builder::prior)
+                    .dbl("noise", DlnSetup.Builder::noise)
+                    .dbl("s0", DlnSetup.Builder::s0)
+                    .dbl("gamma", DlnSetup.Builder::gamma)
+                    .string("parameterization", DlnSetup.Builder::parameterization)
+                    .string("integrator", (b, v) -> b.integrator(integrator(v)))
+                    .dbl("step", DlnSetup.Builder::step)
+                    .dbl("horizon", DlnSetup.Builder::horizon)
+                    .integer("checkpoints", DlnSetup.Builder::checkpoints)
+                    .dbl("support-threshold", DlnSetup.Builder::supportThreshold)
+                    .bool("record-parameters", DlnSetup.Builder::recordParameters)
+                    .apply(options).build();
             default -> throw new IllegalArgumentException("unknown setup '" + name + "'; setups are " + names());
         };
     }
 
-    private static <B> void apply(String setup, B builder, Map<String, BiConsumer<B, String>> keys, Map<String, String> options) {
-        for (Map.Entry<String, String> e : options.entrySet()) {
-            BiConsumer<B, String> f = keys.get(e.getKey());
-            if (f == null) {
-                throw new IllegalArgumentException("setup '" + setup + "' has no option '" + e.getKey() + "'; options are "
-                        + keys.keySet());
-            }
-            try {
-                f.accept(builder, e.getValue());
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("option " + e.getKey() + "=" + e.getValue() + ": not a number");
-            }
+    /** The {@code key=value} options of one setup's builder, each parsed and passed to a builder method. */
+    private static final class Keys<B> {
+        private final String setup;
+        private final B builder;
+        private final Map<String, BiConsumer<B, String>> keys = new LinkedHashMap<>();
+
+        Keys(String setup, B builder) {
+            this.setup = setup;
+            this.builder = builder;
         }
-    }
 
-    private static double dbl(String v) {
-        return Double.parseDouble(v.strip());
-    }
+        Keys<B> string(String key, BiConsumer<B, String> f) {
+            keys.put(key, f);
+            return this;
+        }
 
-    private static int integer(String v) {
-        return Integer.parseInt(v.strip());
+        Keys<B> dbl(String key, BiConsumer<B, Double> f) {
+            return string(key, (b, v) -> f.accept(b, Double.parseDouble(v.strip())));
+        }
+
+        Keys<B> integer(String key, BiConsumer<B, Integer> f) {
+            return string(key, (b, v) -> f.accept(b, Integer.parseInt(v.strip())));
+        }
+
+        Keys<B> bool(String key, BiConsumer<B, Boolean> f) {
+            return string(key, (b, v) -> f.accept(b, parseBool(v)));
+        }
+
+        /** Applies every option to the builder and returns it. */
+        B apply(Map<String, String> options) {
+            for (Map.Entry<String, String> e : options.entrySet()) {
+                BiConsumer<B, String> f = keys.get(e.getKey());
+                if (f == null) {
+                    throw new IllegalArgumentException("setup '" + setup + "' has no option '" + e.getKey()
+                            + "'; options are " + keys.keySet());
+                }
+                try {
+                    f.accept(builder, e.getValue());
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("option " + e.getKey() + "=" + e.getValue() + ": not a number");
+                }
+            }
+            return builder;
+        }
     }
 
     private static DlnConfig.Integrator integrator(String v) {
@@ -202,7 +197,7 @@ public final class Setups {
         };
     }
 
-    private static boolean bool(String v) {
+    private static boolean parseBool(String v) {
         return switch (v.strip().toLowerCase()) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;

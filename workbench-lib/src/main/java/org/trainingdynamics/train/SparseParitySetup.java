@@ -144,28 +144,19 @@ public final class SparseParitySetup implements Setup {
 
         /** Mini-batch size (default 32). */
         public Builder batch(int b) {
-            if (b < 1) {
-                throw new IllegalArgumentException("batch must be >= 1, got " + b);
-            }
-            this.batch = b;
+            this.batch = Checks.atLeast("batch", b, 1);
             return this;
         }
 
         /** Epochs (default 300). */
         public Builder epochs(int e) {
-            if (e < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, got " + e);
-            }
-            this.epochs = e;
+            this.epochs = Checks.atLeast("epochs", e, 1);
             return this;
         }
 
         /** Checkpoint (and evaluate) every this many epochs (default 10). */
         public Builder checkpointEpochs(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("checkpointEpochs must be >= 1, got " + k);
-            }
-            this.checkpointEpochs = k;
+            this.checkpointEpochs = Checks.atLeast("checkpointEpochs", k, 1);
             return this;
         }
 

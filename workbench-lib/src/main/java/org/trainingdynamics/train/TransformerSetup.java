@@ -174,19 +174,13 @@ public final class TransformerSetup implements Setup {
 
         /** Full-batch updates (default 100, the Koopman analysis' window). */
         public Builder steps(int s) {
-            if (s < 1) {
-                throw new IllegalArgumentException("steps must be >= 1, got " + s);
-            }
-            this.steps = s;
+            this.steps = Checks.atLeast("steps", s, 1);
             return this;
         }
 
         /** Checkpoint and evaluate every this many updates (default 1). */
         public Builder checkpointEvery(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + k);
-            }
-            this.checkpointEvery = k;
+            this.checkpointEvery = Checks.atLeast("checkpointEvery", k, 1);
             return this;
         }
 

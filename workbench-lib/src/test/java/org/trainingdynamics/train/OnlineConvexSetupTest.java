@@ -42,10 +42,10 @@ class OnlineConvexSetupTest {
         }
         assertThat(clipped).as("on this grid the iterates stay inside K").isZero();
         // the projections clip: a large step leaves the box and lands on its faces
-        assertThat(OnlineConvexSetup.omdStep(new double[]{0.5, 1e-3}, 100.0, 0.01)).containsExactly(0.01, 0.01);
-        assertThat(OnlineConvexSetup.ogdStep(new double[]{-0.1, -4.0}, 100.0, 0.01))
+        assertThat(TanFunctionMaps.omdStep(new double[]{0.5, 1e-3}, 100.0, 0.01)).containsExactly(0.01, 0.01);
+        assertThat(TanFunctionMaps.ogdStep(new double[]{-0.1, -4.0}, 100.0, 0.01))
                 .containsExactly(Math.log(0.01), Math.log(0.01));
-        assertThat(OnlineConvexSetup.ogdStep(new double[]{0.5, 0.0}, 0.0, 0.01)).containsExactly(0.0, 0.0);
+        assertThat(TanFunctionMaps.ogdStep(new double[]{0.5, 0.0}, 0.0, 0.01)).containsExactly(0.0, 0.0);
         // the stored x of OGD is exp(u)
         assertThat(ogd.values("x", 7)[3]).isCloseTo(Math.exp(ogd.values("u", 7)[3]), within(1e-15));
         // initial grid: condition n = (l[n % 5], l[n / 5]) with l = linspace(0.1, 0.9, 5)
