@@ -1,11 +1,13 @@
 package org.trainingdynamics.train;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.trainingdynamics.train.data.Dataset;
@@ -28,6 +30,8 @@ public final class Mlp implements Model {
     private final INDArray[] w;
     private final INDArray[] b;
     private final List<Parameter> params = new ArrayList<>();
+    /** Work arrays reused across steps (activations, logits, gradients), keyed by role; see {@link #work}. */
+    private final Map<String, INDArray> work = new HashMap<>();
 
     private Mlp(int[] widths, boolean embedding, boolean bias, Loss loss, String[] names, Init[] inits,
                 double[] scales, Rng rng) {
@@ -136,39 +140,69 @@ public final class Mlp implements Model {
     /**
      * Forward pass; returns the activations a₀ (the inputs, null for tokens), a₁ = ReLU(z₁), …, and as the
      * last entry the outputs z_L. ReLU is applied in place (z is not needed again: 1[z &gt; 0] = 1[a &gt; 0]).
+     * The returned arrays are this model's work arrays, valid until the next forward pass.
      */
     private INDArray[] forward(Dataset d) {
         int layers = w.length;
+        int n = d.size();
         INDArray[] a = new INDArray[layers + 1];
         a[0] = d.features();
         for (int l = 0; l < layers; l++) {
+            boolean relu = l + 1 < layers;
             INDArray z;
             if (l == 0 && embedding) {
-                z = gatherSum(d.tokens());
+                z = gatherSum(d.tokens(), relu);
             } else {
-                z = Nd4j.gemm(a[l], w[l], false, true);
+                z = Nd4j.gemm(a[l], w[l], work("z" + l, n, widths[l + 1]), false, true, 1.0, 0.0);
+                if (bias) {
+                    z.addiRowVector(b[l]);
+                }
+                if (relu) {
+                    Transforms.relu(z, false);
+                }
             }
-            if (bias && !(l == 0 && embedding)) {
-                z.addiRowVector(b[l]);
-            }
-            a[l + 1] = l + 1 < layers ? Transforms.relu(z, false) : z;
+            a[l + 1] = z;
         }
         return a;
     }
 
-    private INDArray gatherSum(int[][] tokens) {
-        int n = tokens.length;
-        int k = tokens[0].length;
-        INDArray sum = null;
-        for (int j = 0; j < k; j++) {
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = tokens[i][j];
-            }
-            INDArray rows = Nd4j.pullRows(w[0], 1, idx);
-            sum = sum == null ? rows : sum.addi(rows);
+    /**
+     * A work array [rows, cols] for {@code role}, reused while the shape stays the same (full-batch training
+     * calls this with the same shapes every step, so no off-heap allocation happens per step).
+     */
+    private INDArray work(String role, int rows, int cols) {
+        INDArray a = work.get(role);
+        if (a == null || a.rows() != rows || a.columns() != cols) {
+            a = Nd4j.zeros(DataType.FLOAT, rows, cols);
+            work.put(role, a);
         }
-        return sum;
+        return a;
+    }
+
+    /**
+     * z₁ = Σ_j E[token_j], row by row in one Java pass over a row buffer (the same float additions in the same
+     * order as summing gathered rows), written into a work array; then ND4J's ReLU in place when {@code relu}
+     * (branch-free and vectorised; a per-element branch on the sign in Java costs a misprediction per element).
+     */
+    private INDArray gatherSum(int[][] tokens, boolean relu) {
+        int n = tokens.length;
+        int h = widths[1];
+        float[] e = w[0].data().asFloat();
+        INDArray z = work("embed", n, h);
+        FloatBuffer zb = z.data().asNioFloat();
+        float[] row = new float[h];
+        for (int i = 0; i < n; i++) {
+            int[] t = tokens[i];
+            System.arraycopy(e, t[0] * h, row, 0, h);
+            for (int j = 1; j < t.length; j++) {
+                int off = t[j] * h;
+                for (int k = 0; k < h; k++) {
+                    row[k] += e[off + k];
+                }
+            }
+            zb.put(i * h, row);
+        }
+        return relu ? Transforms.relu(z, false) : z;
     }
 
     @Override
@@ -181,39 +215,59 @@ public final class Mlp implements Model {
         int c = widths[widths.length - 1];
         float[] dz = new float[n * c];
         BatchStats stats = lossAndGrad(out, batch, n, c, dz);
-        INDArray d = Nd4j.create(dz, new long[]{n, c}, 'c');
+        INDArray d = work("dz", n, c);
+        d.data().asNioFloat().put(0, dz);
         for (int l = layers - 1; l >= 0; l--) {
             Parameter pw = params.get(bias ? 2 * l : l);
             if (l == 0 && embedding) {
-                scatterGrad(d, batch.tokens(), pw.grad());
-            } else {
-                Nd4j.gemm(d, a[l], pw.grad(), true, false, 1.0, 0.0);
-                if (bias) {
-                    params.get(2 * l + 1).grad().assign(d.sum(true, 0));
-                }
+                scatterGrad(d, null, batch.tokens(), pw.grad());
+                break;
+            }
+            Nd4j.gemm(d, a[l], pw.grad(), true, false, 1.0, 0.0);
+            if (bias) {
+                params.get(2 * l + 1).grad().assign(d.sum(true, 0));
             }
             if (l > 0) {
-                INDArray da = Nd4j.gemm(d, w[l], false, false);
+                INDArray da = Nd4j.gemm(d, w[l], work("da" + l, n, widths[l]), false, false, 1.0, 0.0);
+                if (l == 1 && embedding) {
+                    scatterGrad(da, a[1], batch.tokens(), params.get(0).grad());
+                    break;
+                }
                 d = da.muli(Transforms.step(a[l], false)); // a[l] is not needed after this
             }
         }
         return stats;
     }
 
-    private void scatterGrad(INDArray d, int[][] tokens, INDArray grad) {
+    /**
+     * Embedding gradient: ∂E[tok] += ∂z₁ row of every example using tok, in one Java pass. When {@code act} (a₁)
+     * is given, ∂z₁ = ∂a₁ ⊙ 1[a₁ &gt; 0], with the mask made by ND4J's {@code step} in place on a₁ (not needed
+     * any more) and multiplied in here: the same products as {@code da.muli(step(a₁))}, without the extra passes.
+     */
+    private void scatterGrad(INDArray da, INDArray act, int[][] tokens, INDArray grad) {
         int h = widths[1];
-        float[] dd = d.data().asFloat();
+        FloatBuffer db = da.data().asNioFloat();
+        FloatBuffer mb = act == null ? null : Transforms.step(act, false).data().asNioFloat();
         float[] g = new float[widths[0] * h];
+        float[] dd = new float[h];
+        float[] mask = new float[h];
         for (int i = 0; i < tokens.length; i++) {
             int off = i * h;
+            db.get(off, dd);
+            if (mb != null) {
+                mb.get(off, mask);
+                for (int j = 0; j < h; j++) {
+                    dd[j] *= mask[j];
+                }
+            }
             for (int tok : tokens[i]) {
                 int row = tok * h;
                 for (int j = 0; j < h; j++) {
-                    g[row + j] += dd[off + j];
+                    g[row + j] += dd[j];
                 }
             }
         }
-        grad.assign(Nd4j.create(g, new long[]{widths[0], h}, 'c'));
+        grad.data().asNioFloat().put(0, g);
     }
 
     /** Mean loss and accuracy of outputs {@code out} [n, c]; writes ∂loss/∂out into {@code dz} when non-null. */
