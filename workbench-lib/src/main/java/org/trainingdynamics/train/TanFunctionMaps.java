@@ -61,20 +61,19 @@ public final class TanFunctionMaps {
 
     /** OMD iterates x_0 … x_{T−1} from x0 (the initial point included): {@code [T][d]}. */
     public static double[][] mirrorDescent(double[] x0, double eta, int steps, double lo) {
-        double[][] out = new double[checkSteps(steps)][];
-        out[0] = x0.clone();
-        for (int t = 1; t < steps; t++) {
-            out[t] = omdStep(out[t - 1], eta, lo);
-        }
-        return out;
+        return iterate(x0, steps, x -> omdStep(x, eta, lo));
     }
 
     /** OGD iterates u_0 … u_{T−1} of u = ln x from u0: {@code [T][d]}. */
     public static double[][] gradientDescent(double[] u0, double eta, int steps, double lo) {
+        return iterate(u0, steps, u -> ogdStep(u, eta, lo));
+    }
+
+    private static double[][] iterate(double[] start, int steps, java.util.function.UnaryOperator<double[]> map) {
         double[][] out = new double[checkSteps(steps)][];
-        out[0] = u0.clone();
+        out[0] = start.clone();
         for (int t = 1; t < steps; t++) {
-            out[t] = ogdStep(out[t - 1], eta, lo);
+            out[t] = map.apply(out[t - 1]);
         }
         return out;
     }
