@@ -2,8 +2,11 @@ package org.trainingdynamics.hmm;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.trainingdynamics.trajectory.Trajectory;
+import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -43,20 +46,40 @@ public final class TrainingHmmStudy {
 
     /** One training run: its raw per-checkpoint features and the convergence metric per checkpoint. */
     public record Run(String name, TrainingMetrics.Features features, double[] convergenceMetric) {
-        /** Extracts the features of a trajectory and reads the convergence metric column from its metrics table. */
+        /**
+         * Extracts the features of a trajectory and reads the convergence metric at its checkpoints from the
+         * metrics table: the value in the row whose {@code step} is the checkpoint's step and whose metric is not
+         * missing (the workbench trainers log per-step rows with the evaluation metrics only at evaluation steps).
+         */
         public static Run of(String name, Trajectory t, TrainingMetrics metrics, String metricColumn) {
             Table m = t.metrics();
             if (!m.columnNames().contains(metricColumn)) {
                 throw new IllegalArgumentException("run " + name + " has no metric '" + metricColumn + "'; columns are "
                         + m.columnNames());
             }
-            double[] acc = m.numberColumn(metricColumn).asDoubleArray();
-            TrainingMetrics.Features f = metrics.extract(t);
-            if (acc.length != f.values().length) {
-                throw new IllegalArgumentException("run " + name + ": " + acc.length + " values of " + metricColumn
-                        + " but " + f.values().length + " checkpoints");
+            if (!m.columnNames().contains("step")) {
+                throw new IllegalArgumentException("run " + name + ": metrics table has no 'step' column; columns are "
+                        + m.columnNames());
             }
-            return new Run(name, f, acc);
+            NumericColumn<?> stepCol = m.numberColumn("step");
+            NumericColumn<?> metricCol = m.numberColumn(metricColumn);
+            Map<Long, Double> byStep = new HashMap<>();
+            for (int r = 0; r < m.rowCount(); r++) {
+                if (!metricCol.isMissing(r) && !stepCol.isMissing(r)) {
+                    byStep.put(Math.round(stepCol.getDouble(r)), metricCol.getDouble(r));
+                }
+            }
+            long[] steps = t.steps();
+            double[] acc = new double[steps.length];
+            for (int c = 0; c < steps.length; c++) {
+                Double v = byStep.get(steps[c]);
+                if (v == null) {
+                    throw new IllegalArgumentException("run " + name + ": no value of " + metricColumn + " at step "
+                            + steps[c] + " (checkpoint " + c + ")");
+                }
+                acc[c] = v;
+            }
+            return new Run(name, metrics.extract(t), acc);
         }
     }
 
