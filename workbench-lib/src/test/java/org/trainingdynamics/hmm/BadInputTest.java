@@ -91,6 +91,34 @@ class BadInputTest {
         }
     }
 
+    /** A 2-checkpoint run (steps 0 and 10) whose per-step metrics table has test_acc only where given. */
+    static org.trainingdynamics.trajectory.Trajectory runWithMetrics(long[] steps, double[] acc) {
+        tech.tablesaw.api.LongColumn st = tech.tablesaw.api.LongColumn.create("step", steps);
+        tech.tablesaw.api.DoubleColumn a = tech.tablesaw.api.DoubleColumn.create("test_acc", acc);
+        java.util.Map<String, double[]> c0 = java.util.Map.of("fc1.weight", new double[]{1, 2, 3, 4, 5, 6},
+                "fc1.bias", new double[]{0.1, 0.2, 0.3});
+        java.util.Map<String, double[]> c1 = java.util.Map.of("fc1.weight", new double[]{2, 1, 3, 5, 4, 7},
+                "fc1.bias", new double[]{0.2, 0.1, 0.4});
+        return org.trainingdynamics.trajectory.InMemoryTrajectory.builder().tensor("fc1.weight", 3, 2)
+                .tensor("fc1.bias", 3).checkpoint(0, 0, c0).checkpoint(10, 1, c1)
+                .metrics(tech.tablesaw.api.Table.create("metrics", st, a)).build();
+    }
+
+    @Test
+    void runMetricIsReadAtCheckpointStepsAndMissingOnesAreNamed() {
+        // per-step rows; the metric is present only at the evaluation steps 0 and 10 (NaN = missing elsewhere)
+        TrainingHmmStudy.Run r = TrainingHmmStudy.Run.of("r", runWithMetrics(new long[]{0, 1, 5, 10, 11},
+                new double[]{0.5, Double.NaN, Double.NaN, 0.75, Double.NaN}), TrainingMetrics.defaults(), "test_acc");
+        assertThat(r.convergenceMetric()).containsExactly(0.5, 0.75);
+        assertThatThrownBy(() -> TrainingHmmStudy.Run.of("r", runWithMetrics(new long[]{0, 1, 10},
+                new double[]{0.5, 0.6, Double.NaN}), TrainingMetrics.defaults(), "test_acc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run r")
+                .hasMessageContaining("test_acc at step 10");
+        assertThatThrownBy(() -> TrainingHmmStudy.Run.of("r", runWithMetrics(new long[]{0, 10},
+                new double[]{0.5, 0.6}), TrainingMetrics.defaults(), "val_acc"))
+                .hasMessageContaining("no metric 'val_acc'");
+    }
+
     static void assertFinite(GaussianHmm m) {
         for (double v : m.startprob()) {
             assertThat(v).isFinite();
