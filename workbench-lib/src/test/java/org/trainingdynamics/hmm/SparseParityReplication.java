@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.trainingdynamics.trajectory.Npy;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
 
@@ -17,7 +19,8 @@ import org.trainingdynamics.trajectory.Trajectory;
  * {@code Setups.sparseParity()} with {@code MultiSeedRunner}): reads every {@code seed-<s>} folder under
  * {@code RUNS}, extracts the 14 features and the test accuracy at each checkpoint, and runs
  * {@link TrainingHmmStudy} once per requested K (0: K with the best held-out log-likelihood), writing the
- * training map, the held-out selection chart and the criteria under {@code OUT/K<k>} (or {@code OUT/heldout}).
+ * training map, the held-out selection chart and the criteria under {@code OUT/K<k>} (or {@code OUT/heldout});
+ * the per-run features are cached under {@code OUT/features/}.
  * Run as {@code java ... SparseParityReplication RUNS OUT [K ...]}.
  */
 final class SparseParityReplication {
@@ -42,10 +45,48 @@ final class SparseParityReplication {
 
     /** One study run per folder: the 14 default features and {@code test_acc} at every checkpoint. */
     static List<TrainingHmmStudy.Run> runs(List<Path> dirs) {
+        return runs(dirs, null);
+    }
+
+    /**
+     * As {@link #runs(List)}, caching each run's [T, 15] matrix (14 features, then test accuracy) as
+     * {@code cache/<run>.npy} so that a re-run (another K, more finished seeds) skips the feature extraction.
+     */
+    static List<TrainingHmmStudy.Run> runs(List<Path> dirs, Path cache) {
         List<TrainingHmmStudy.Run> runs = new ArrayList<>();
-        for (Path d : dirs) {
-            Trajectory t = Trajectories.open(d);
-            runs.add(TrainingHmmStudy.Run.of(d.getFileName().toString(), t, TrainingMetrics.defaults(), "test_acc"));
+        int d = TrainingMetrics.BASE_FEATURES.size();
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            Trajectory t = Trajectories.open(dir);
+            Path f = cache == null ? null : cache.resolve(name + ".npy");
+            if (f != null && Files.exists(f)) {
+                double[][] m = Npy.read(f).toDoubleMatrix();
+                double[][] feats = new double[m.length][];
+                double[] acc = new double[m.length];
+                for (int c = 0; c < m.length; c++) {
+                    feats[c] = Arrays.copyOf(m[c], d);
+                    acc[c] = m[c][d];
+                }
+                runs.add(new TrainingHmmStudy.Run(name, new TrainingMetrics.Features(TrainingMetrics.BASE_FEATURES,
+                        feats, t.steps()), acc));
+                continue;
+            }
+            TrainingHmmStudy.Run r = TrainingHmmStudy.Run.of(name, t, TrainingMetrics.defaults(), "test_acc");
+            runs.add(r);
+            if (f != null) {
+                int n = r.convergenceMetric().length;
+                double[] flat = new double[n * (d + 1)];
+                for (int c = 0; c < n; c++) {
+                    System.arraycopy(r.features().values()[c], 0, flat, c * (d + 1), d);
+                    flat[c * (d + 1) + d] = r.convergenceMetric()[c];
+                }
+                try {
+                    Files.createDirectories(cache);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Npy.write(f, flat, n, d + 1);
+            }
         }
         return runs;
     }
@@ -62,7 +103,7 @@ final class SparseParityReplication {
         }
         long t0 = System.nanoTime();
         List<Path> dirs = runDirs(root);
-        List<TrainingHmmStudy.Run> runs = runs(dirs);
+        List<TrainingHmmStudy.Run> runs = runs(dirs, out.resolve("features"));
         Trajectory first = Trajectories.open(dirs.get(0));
         String model = String.valueOf(((java.util.Map<?, ?>) first.metadata().get("config")).get("model"));
         System.out.printf("%d runs (%s), %d checkpoints each; features: %.1f s%n", runs.size(), model,

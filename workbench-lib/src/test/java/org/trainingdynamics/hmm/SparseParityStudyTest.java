@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline at a reduced size (research note §5) on stored runs of the project's trainer: the 4 bundled
@@ -20,6 +21,20 @@ class SparseParityStudyTest {
         Path d = Path.of(root == null ? ".." : root, "data", "sparse-parity");
         assertThat(Files.isDirectory(d)).as("bundled runs at " + d.toAbsolutePath()).isTrue();
         return d;
+    }
+
+    @Test
+    void featureCacheRoundTripsExactly(@TempDir Path tmp) {
+        List<Path> dirs = SparseParityReplication.runDirs(bundled()).subList(0, 2);
+        List<TrainingHmmStudy.Run> fresh = SparseParityReplication.runs(dirs, tmp);
+        assertThat(tmp.resolve("seed-0.npy")).exists();
+        List<TrainingHmmStudy.Run> cached = SparseParityReplication.runs(dirs, tmp);
+        for (int i = 0; i < dirs.size(); i++) {
+            assertThat(cached.get(i).name()).isEqualTo(fresh.get(i).name());
+            assertThat(cached.get(i).features().values()).isDeepEqualTo(fresh.get(i).features().values());
+            assertThat(cached.get(i).features().steps()).containsExactly(fresh.get(i).features().steps());
+            assertThat(cached.get(i).convergenceMetric()).containsExactly(fresh.get(i).convergenceMetric());
+        }
     }
 
     @Test
