@@ -21,7 +21,9 @@ import org.trainingdynamics.trajectory.Trajectory;
  * {@link TrainingHmmStudy} once per requested K (0: K with the best held-out log-likelihood), writing the
  * training map, the held-out selection chart and the criteria under {@code OUT/K<k>} (or {@code OUT/heldout});
  * the per-run features are cached under {@code OUT/features/}.
- * Run as {@code java ... SparseParityReplication RUNS OUT [K ...]}.
+ * Run as {@code java ... SparseParityReplication RUNS OUT [K ...] [seed=S] [numpy]} ({@code S}: the study's seed
+ * for the split, k-means and restarts, default 0; {@code numpy}: also run the NumPy EM cross-check of criterion 5
+ * on these features).
  */
 final class SparseParityReplication {
     private SparseParityReplication() {
@@ -91,12 +93,96 @@ final class SparseParityReplication {
         return runs;
     }
 
-    public static void main(String[] args) {
+    /**
+     * Criterion 5 on the study's own features: EM from one k-means/Dirichlet initialisation for {@code iterations}
+     * iterations (full covariance, K = {@code k}) in Java and in the NumPy transcription of hmmlearn's EM of
+     * {@link NumpyEmCrossCheckTest}; returns {max relative log-likelihood difference over the iterations, max
+     * parameter difference relative to max(1, |value|)}.
+     */
+    static double[] numpyCrossCheck(List<TrainingHmmStudy.Run> runs, int k, int iterations, Path dir) throws Exception {
+        List<double[][]> z = new ArrayList<>();
+        for (TrainingHmmStudy.Run r : runs) {
+            z.add(r.features().zscored());
+        }
+        Sequences x = Sequences.ofRuns(z);
+        int d = z.get(0)[0].length;
+        HmmParameters init = ExpectationMaximization.initialise(HmmConfig.builder().states(k).build(), x, null,
+                new java.util.SplittableRandom(11));
+        HmmFit fit = HmmConfig.builder().states(k).init(init).iterations(iterations).tol(Double.NEGATIVE_INFINITY)
+                .build().fit(x);
+        Files.createDirectories(dir);
+        Npy.write(dir.resolve("X.npy"), NumpyEmCrossCheckTest.BenchData.flat(x), x.frames(), d);
+        long[] len = new long[z.size()];
+        for (int i = 0; i < len.length; i++) {
+            len[i] = z.get(i).length;
+        }
+        Npy.write(dir.resolve("lengths.npy"), len, len.length);
+        Npy.write(dir.resolve("start.npy"), init.startprob(), k);
+        Npy.write(dir.resolve("trans.npy"), NumpyEmCrossCheckTest.BenchData.flat(init.transmat()), k, k);
+        Npy.write(dir.resolve("means.npy"), NumpyEmCrossCheckTest.BenchData.flat(init.means()), k, d);
+        double[] c = new double[k * d * d];
+        for (int i = 0; i < k; i++) {
+            for (int a = 0; a < d; a++) {
+                System.arraycopy(init.covars()[i][a], 0, c, (i * d + a) * d, d);
+            }
+        }
+        Npy.write(dir.resolve("covars.npy"), c, k, d, d);
+        String[] out = Python.run(NumpyEmCrossCheckTest.NUMPY_EM, dir.toString(), String.valueOf(iterations))
+                .trim().split("\n");
+        String[] hist = out[0].trim().split(" ");
+        double ll = 0;
+        for (int i = 0; i < iterations; i++) {
+            double want = Double.parseDouble(hist[i]);
+            ll = Math.max(ll, Math.abs(fit.loglikHistory()[i] - want) / Math.abs(want));
+        }
+        GaussianHmm m = fit.model();
+        List<Double> got = new ArrayList<>();
+        for (double v : m.startprob()) {
+            got.add(v);
+        }
+        for (double[] row : m.transmat()) {
+            for (double v : row) {
+                got.add(v);
+            }
+        }
+        for (double[] row : m.means()) {
+            for (double v : row) {
+                got.add(v);
+            }
+        }
+        for (double[][] mat : m.covars()) {
+            for (double[] row : mat) {
+                for (double v : row) {
+                    got.add(v);
+                }
+            }
+        }
+        String[] p = out[1].trim().split(" ");
+        if (p.length != got.size()) {
+            throw new IllegalStateException("NumPy returned " + p.length + " parameters, Java has " + got.size());
+        }
+        double par = 0;
+        for (int i = 0; i < p.length; i++) {
+            double want = Double.parseDouble(p[i]);
+            par = Math.max(par, Math.abs(got.get(i) - want) / Math.max(1, Math.abs(want)));
+        }
+        return new double[]{ll, par};
+    }
+
+    public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         Path out = Path.of(args[1]);
         List<Integer> ks = new ArrayList<>();
+        long seed = 0;
+        boolean numpy = false;
         for (int i = 2; i < args.length; i++) {
-            ks.add(Integer.parseInt(args[i]));
+            if (args[i].equals("numpy")) {
+                numpy = true;
+            } else if (args[i].startsWith("seed=")) {
+                seed = Long.parseLong(args[i].substring(5));
+            } else {
+                ks.add(Integer.parseInt(args[i]));
+            }
         }
         if (ks.isEmpty()) {
             ks.add(0);
@@ -108,10 +194,16 @@ final class SparseParityReplication {
         String model = String.valueOf(((java.util.Map<?, ?>) first.metadata().get("config")).get("model"));
         System.out.printf("%d runs (%s), %d checkpoints each; features: %.1f s%n", runs.size(), model,
                 runs.get(0).convergenceMetric().length, (System.nanoTime() - t0) / 1e9);
+        if (numpy) {
+            t0 = System.nanoTime();
+            double[] e = numpyCrossCheck(runs, 6, 10, out.resolve("numpy-crosscheck"));
+            System.out.printf("NumPy EM cross-check on these features (K=6, full, 10 iterations): max relative LL "
+                    + "difference %.2e, max parameter difference %.2e (%.1f s)%n", e[0], e[1], (System.nanoTime() - t0) / 1e9);
+        }
         for (int k : ks) {
             t0 = System.nanoTime();
-            TrainingHmmStudy.Result r = TrainingHmmStudy.of(TrainingHmmStudy.Config.defaults().withStates(k)).run(runs);
-            System.out.printf("%n=== K = %s: HMM study %.1f s%n", k == 0 ? "held-out choice" : k,
+            TrainingHmmStudy.Result r = TrainingHmmStudy.of(TrainingHmmStudy.Config.defaults().withSeed(seed).withStates(k)).run(runs);
+            System.out.printf("%n=== K = %s, HMM seed %d: HMM study %.1f s%n", k == 0 ? "held-out choice" : k, seed,
                     (System.nanoTime() - t0) / 1e9);
             System.out.println("convergence checkpoints: " + java.util.Arrays.toString(r.convergenceTimes()));
             System.out.println(r.selection().toTable().print());
