@@ -21,9 +21,10 @@ import org.trainingdynamics.trajectory.Trajectory;
  * {@link TrainingHmmStudy} once per requested K (0: K with the best held-out log-likelihood), writing the
  * training map, the held-out selection chart and the criteria under {@code OUT/K<k>} (or {@code OUT/heldout});
  * the per-run features are cached under {@code OUT/features/}.
- * Run as {@code java ... SparseParityReplication RUNS OUT [K ...] [seed=S] [numpy]} ({@code S}: the study's seed
- * for the split, k-means and restarts, default 0; {@code numpy}: also run the NumPy EM cross-check of criterion 5
- * on these features).
+ * Run as {@code java ... SparseParityReplication RUNS OUT [K ...] [seed=S] [from=F] [numpy]} ({@code S}: the
+ * study's seed for the split, k-means and restarts, default 0; {@code F}: drop the first F checkpoints, e.g. 1 for
+ * the official script's 30 evaluation points without the initial weights; {@code numpy}: also run the NumPy EM
+ * cross-check of criterion 5 on these features).
  */
 final class SparseParityReplication {
     private SparseParityReplication() {
@@ -169,15 +170,38 @@ final class SparseParityReplication {
         return new double[]{ll, par};
     }
 
+    /** The runs without their first {@code from} checkpoints. */
+    static List<TrainingHmmStudy.Run> fromCheckpoint(List<TrainingHmmStudy.Run> runs, int from) {
+        if (from == 0) {
+            return runs;
+        }
+        List<TrainingHmmStudy.Run> out = new ArrayList<>();
+        for (TrainingHmmStudy.Run r : runs) {
+            int n = r.convergenceMetric().length;
+            if (from < 0 || from >= n - 1) {
+                throw new IllegalArgumentException("from=" + from + " leaves fewer than 2 of the " + n
+                        + " checkpoints of run " + r.name());
+            }
+            TrainingMetrics.Features f = r.features();
+            out.add(new TrainingHmmStudy.Run(r.name(), new TrainingMetrics.Features(f.names(),
+                    Arrays.copyOfRange(f.values(), from, n), Arrays.copyOfRange(f.steps(), from, n)),
+                    Arrays.copyOfRange(r.convergenceMetric(), from, n)));
+        }
+        return out;
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         Path out = Path.of(args[1]);
         List<Integer> ks = new ArrayList<>();
         long seed = 0;
         boolean numpy = false;
+        int from = 0;
         for (int i = 2; i < args.length; i++) {
             if (args[i].equals("numpy")) {
                 numpy = true;
+            } else if (args[i].startsWith("from=")) {
+                from = Integer.parseInt(args[i].substring(5));
             } else if (args[i].startsWith("seed=")) {
                 seed = Long.parseLong(args[i].substring(5));
             } else {
@@ -189,10 +213,10 @@ final class SparseParityReplication {
         }
         long t0 = System.nanoTime();
         List<Path> dirs = runDirs(root);
-        List<TrainingHmmStudy.Run> runs = runs(dirs, out.resolve("features"));
+        List<TrainingHmmStudy.Run> runs = fromCheckpoint(runs(dirs, out.resolve("features")), from);
         Trajectory first = Trajectories.open(dirs.get(0));
         String model = String.valueOf(((java.util.Map<?, ?>) first.metadata().get("config")).get("model"));
-        System.out.printf("%d runs (%s), %d checkpoints each; features: %.1f s%n", runs.size(), model,
+        System.out.printf("%d runs (%s), %d checkpoints each used; features: %.1f s%n", runs.size(), model,
                 runs.get(0).convergenceMetric().length, (System.nanoTime() - t0) / 1e9);
         if (numpy) {
             t0 = System.nanoTime();
