@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             CmdCommand.class,
             SpectralCommand.class,
+            SpectralGrokkingCommand.class,
             DmdCommand.class,
             ConjugacyCommand.class,
             DlnCommand.class,
