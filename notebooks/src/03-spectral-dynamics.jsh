@@ -12,17 +12,21 @@
 // weights' spectral dynamics: the norm shrinks, the effective rank falls, and the top singular vectors keep rotating
 // until generalisation and only then settle (SVA → 1); without weight decay the vectors freeze early.
 //
-// **Runs.** Both profiles use the bundled runs `data/grokking-mlp-wd1` and `data/grokking-mlp-wd0` ((a + b) mod 31,
-// shared embedding 31 × 128 → ReLU → read-out 31 × 128, 50% train split, full-batch AdamW lr 3e-3, 3000 updates,
-// a checkpoint every 100; weight decay 1 vs 0; seed 0). No larger run is trained here (the paper profile is the same
-// analysis on the same bundled runs). This is a reduced-scale replication: one seed, p = 31, two matrices, no
-// separate hidden matrix (the embedding is the first layer).
+// **Runs.** The first part (both profiles) analyses the bundled runs `data/grokking-mlp-wd1` and `data/grokking-mlp-wd0`
+// ((a + b) mod 31, shared embedding 31 × 128 → ReLU → read-out 31 × 128, 50% train split, full-batch AdamW lr 3e-3,
+// 3000 updates, a checkpoint every 100; weight decay 1 vs 0; seed 0). The second part tests the research note's six
+// criteria (shared/research/spectral.md §6) with `GrokkingCriteria`: in the **smoke** profile on the same bundled runs;
+// in the **paper** profile on the note's configuration trained inline with the workbench trainer — (a + b) mod 59,
+// 40% train, emb(a) + emb(b) → ReLU width 256 → linear, AdamW lr 1e-3, weight decay 1 vs 0, full batch, a checkpoint
+// every 100 — for one seed and 5 000 updates (the note asks for 10–20k updates and 3 seeds; the 3-seed, 10k-update
+// run is in docs/spectral.md, "CPU-scale replication").
 //
 // **Expected outcome / checks.** wd = 1 groks (test accuracy > 0.9 at the end) and wd = 0 does not; weight decay
 // shrinks the embedding's norm while wd = 0 grows it; the wd = 0 singular vectors freeze during memorisation
 // while the wd = 1 vectors are still rotating; SVA of the last checkpoint with itself is 1; the library's singular
-// values equal a direct EJML SVD. The effective-rank claim is **measured and reported, not asserted**: at this scale
-// it does not hold (see the end).
+// values equal a direct EJML SVD; criteria 1 (grokking ≥ 3× after memorisation), 3 (the control neither groks nor
+// loses rank) and 6 (consecutive-layer alignment well below 1). The effective-rank, SVA and pruning criteria (2, 4, 5)
+// are **measured and reported, not asserted**: in this architecture they do not hold (see the end).
 //%%
 Study study = Study.start("03-spectral-dynamics");
 Checks checks = new Checks();
@@ -185,15 +189,111 @@ double erChange0 = r0.metric("embed.weight", "effective_rank")[last] / r0.metric
 System.out.printf("NOT REPRODUCED at this scale: effective rank of embed.weight from memorisation to the end: wd=1 %+.1f%%, wd=0 %+.1f%% "
         + "(paper: falls >= 25%% with weight decay).%n", 100 * erChange1, 100 * erChange0);
 //%% md
-// **Paper claims that do not hold here.** The effective rank does *not* fall in the bundled runs: both 31 × 128
-// matrices stay near full effective rank (≈ 0.97–0.98) and even rise slightly with weight decay, as the spectrum
-// flattens (the Gini of σ falls). With p = 31 the matrices have only 31 singular values and the network needs
-// many Fourier directions, so a low-rank solution is not available at this size; the test-suite replication
-// with a separate hidden matrix (docs/spectral.md, `GrokkingReplicationTest`) does show the ≥ 25% drop.
-// The SVA of the wd = 1 run reaches 0.9 only in the last few checkpoints, not at grokking (the run stops soon after).
-// The WeightWatcher reading (smaller ESD tail exponent α = better trained) is also not borne out here: at the last
-// checkpoint the generalising wd = 1 embedding has α ≈ 5.4 ± 1.0 while the memorising wd = 0 one has α ≈ 2.7 ± 0.3;
-// with only 31 eigenvalues per matrix the fit is weak (see the printed fits above).
+// ## The research note's criteria 1–6
+// `GrokkingCriteria.measure` reads memorisation (train error 0), grokking (validation error < 5%) and the generalisation
+// window (validation error from 90% to 10% of its value at memorisation) from the metrics, the effective rank, SVA and
+// alignment from the spectral result, and runs the top-half pruning probe (`LowRankPruning`, every matrix but the
+// read-out) through the trainer's own evaluation (`SpectralGrokkingCommand.trainerEvaluator`: the run's model and
+// split rebuilt from its recorded configuration and seed). Smoke: the bundled p = 31 runs; paper: p = 59 trained here.
+//%%
+int replSteps = study.profile().pick(0, 5000);
+long replSeed = study.seed("p = 59 replication run (paper profile)", 0);
+Trajectory rw1, rw0;
+if (replSteps == 0) {
+    System.out.println("smoke profile: criteria on the bundled p = 31 runs");
+    rw1 = wd1;
+    rw0 = wd0;
+} else {
+    long tTrain = System.nanoTime();
+    rw1 = Trajectories.open(Setups.grokkingMlp().weightDecay(1.0).steps(replSteps).build()
+            .run(replSeed, study.dir().resolve("grok-p59-wd1")).dir());
+    rw0 = Trajectories.open(Setups.grokkingMlp().weightDecay(0.0).steps(replSteps).build()
+            .run(replSeed, study.dir().resolve("grok-p59-wd0")).dir());
+    System.out.printf("trained p = 59, width 256, %d updates, wd 1 and wd 0: %.0f s%n", replSteps, (System.nanoTime() - tTrain) / 1e9);
+}
+Map<?, ?> replConfig = (Map<?, ?>) rw1.metadata().get("config");
+System.out.println("replication runs: p = " + replConfig.get("p") + ", width " + replConfig.get("width") + ", train fraction "
+        + replConfig.get("train_fraction") + ", " + rw1.steps()[rw1.checkpointCount() - 1] + " updates");
+GrokkingCriteria.Thresholds th = GrokkingCriteria.Thresholds.defaults();
+SpectralConfig replCfg = SpectralConfig.builder().esd(false).seed(spectralSeed).build();
+SpectralResult q1 = SpectralDynamics.run(rw1, replCfg), q0 = SpectralDynamics.run(rw0, replCfg);
+GrokkingCriteria.RunMeasures mw1 = GrokkingCriteria.measure("wd=1", rw1, q1, q1.layers(), org.trainingdynamics.cli.SpectralGrokkingCommand.trainerEvaluator(rw1), th);
+GrokkingCriteria.RunMeasures mw0 = GrokkingCriteria.measure("wd=0", rw0, q0, q0.layers(), org.trainingdynamics.cli.SpectralGrokkingCommand.trainerEvaluator(rw0), th);
+study.save(GrokkingCriteria.runTable(List.of(mw1, mw0)), "replication-measures");
+Table verdict = study.save(GrokkingCriteria.verdict(List.of(mw1), List.of(mw0), th), "replication-criteria");
+verdict
+//%%
+double[] qSteps = Arrays.stream(q1.steps()).asDoubleStream().toArray();
+XYChart replRank = Figures.xy("Effective rank through grokking (p = " + replConfig.get("p") + ")", "step", "normalised effective rank");
+XYChart replSva = Figures.xy("Top-10 SVA score vs final checkpoint (p = " + replConfig.get("p") + ")", "step", "sva_score");
+for (String layer : q1.layers()) {
+    replRank.addSeries(layer + " wd=1", qSteps, q1.metric(layer, "effective_rank"));
+    replRank.addSeries(layer + " wd=0", qSteps, q0.metric(layer, "effective_rank"));
+    replSva.addSeries(layer + " wd=1", qSteps, q1.metric(layer, "sva_score"));
+}
+study.save(replRank, "replication-effective-rank");
+study.save(replSva, "replication-sva");
+replRank
+//%%
+replSva
+//%% md
+// ## Why the rank does not fall: the embedding is a Fourier table over (almost) every frequency
+// Energy of the final wd = 1 embedding E [p, width] per Fourier frequency k = 1 … (p − 1)/2 of the token axis,
+// |Σ_a E[a, c] e^{−2πika/p}|² summed over the columns c (k = 0, the mean, shown separately in the print-out).
+//%%
+int pp = ((Number) replConfig.get("p")).intValue(), wdt = ((Number) replConfig.get("width")).intValue();
+double[] emb = rw1.values("embed.weight", rw1.checkpointCount() - 1);
+double[] energy = new double[(pp - 1) / 2 + 1];
+double totalEnergy = 0;
+for (int c = 0; c < wdt; c++) {
+    for (int k = 0; k <= (pp - 1) / 2; k++) {
+        double re = 0, im = 0;
+        for (int a = 0; a < pp; a++) {
+            re += emb[a * wdt + c] * Math.cos(2 * Math.PI * k * a / pp);
+            im -= emb[a * wdt + c] * Math.sin(2 * Math.PI * k * a / pp);
+        }
+        energy[k] += (k == 0 ? 1 : 2) * (re * re + im * im);
+    }
+}
+for (double e : energy) totalEnergy += e;
+double[] share = Arrays.stream(energy).map(e -> e / totalEnergy).toArray();
+double[] sortedShare = Arrays.stream(share, 1, share.length).map(x -> -x / (1 - share[0])).sorted().map(x -> -x).toArray();
+int freqs90 = 0;
+for (double acc90 = 0; acc90 < 0.9 && freqs90 < sortedShare.length; freqs90++) acc90 += sortedShare[freqs90];
+System.out.printf("frequency 0 (the mean) holds %.1f%% of the energy; the top %d of the %d frequencies k >= 1 hold 90%% of the rest%n",
+        100 * share[0], freqs90, sortedShare.length);
+XYChart fourier = Figures.xy("wd=1 embedding energy per Fourier frequency (final checkpoint)", "frequency k", "share of energy");
+fourier.addSeries("share", IntStream.range(1, share.length).asDoubleStream().toArray(), Arrays.copyOfRange(share, 1, share.length));
+study.save(fourier, "embedding-fourier");
+fourier
+//%% md
+// ## Checks on the criteria
+//%%
+boolean[] crit = new boolean[6];
+for (int i = 0; i < 6; i++) crit[i] = verdict.booleanColumn("pass").get(i);
+checks.check("criterion 1: grokking, validation error < 5% at >= 3x the memorisation step", crit[0],
+        "train err 0, val err < 5% >= 3x later", verdict.stringColumn("measured").get(0));
+checks.check("criterion 3: the wd=0 control neither groks nor loses effective rank", crit[2],
+        "no grokking, rank drop < 25%", verdict.stringColumn("measured").get(2));
+checks.check("criterion 6: consecutive-layer alignment well below 1 (< 0.5 at every checkpoint)", crit[5],
+        "< 0.5", verdict.stringColumn("measured").get(5));
+for (int i : new int[]{1, 3, 4}) {
+    System.out.println((crit[i] ? "HOLDS" : "NOT REPRODUCED") + " (reported, not asserted) " + verdict.stringColumn("criterion").get(i)
+            + ": " + verdict.stringColumn("measured").get(i));
+}
+//%% md
+// **Paper claims that do not hold here.** The effective rank does *not* fall in either configuration: the embedding
+// and read-out stay near full effective rank (≈ 0.97) and even rise slightly with weight decay, as the spectrum
+// flattens (the Gini of σ falls). The Fourier read-out above shows why: this shared-embedding MLP generalises with a
+// Fourier table that spreads its energy over most of the (p − 1)/2 frequencies (each a rank-2 cos/sin pair), so the
+// solution needs nearly all p − 1 directions — unlike the paper's transformer, whose grokked solution uses a few key
+// frequencies. Consistently, keeping the top half of the embedding's singular triplets destroys the generalising
+// solution too (criterion 5), and the top-10 SVA passes 0.9 only some time after grokking, when the shrinking
+// weights settle (criterion 4). The test-suite replication with a separate hidden matrix (docs/spectral.md,
+// `GrokkingReplicationTest`) does show the ≥ 25% drop in its hidden matrix. On the bundled p = 31 runs the
+// WeightWatcher reading (smaller ESD tail exponent α = better trained) is not borne out either: at the last checkpoint
+// the generalising wd = 1 embedding has α ≈ 5.4 ± 1.0 while the memorising wd = 0 one has α ≈ 2.7 ± 0.3; with only 31
+// eigenvalues per matrix the fit is weak (see the printed fits above).
 //%%
 checks.verify();
 study.finish();

@@ -64,7 +64,7 @@ public final class SpectralGrokkingCommand implements Callable<Integer> {
                 SpectralResult r = SpectralDynamics.run(run, cfg);
                 String name = (group == wd ? "wd" : "ctl") + "/" + dir.getFileName();
                 GrokkingCriteria.RunMeasures m = GrokkingCriteria.measure(name, run, r, r.layers(),
-                        noPruning ? null : evaluator(run), th);
+                        noPruning ? null : trainerEvaluator(run), th);
                 (group == wd ? wdM : ctlM).add(m);
                 double[] steps = java.util.Arrays.stream(r.steps()).asDoubleStream().toArray();
                 rank.addSeries(name, steps, r.metric("embed.weight", "effective_rank"));
@@ -88,8 +88,13 @@ public final class SpectralGrokkingCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The trainer's train/validation error of a grokking-mlp run's model with the given parameters. */
-    static ModelEvaluator evaluator(Trajectory run) {
+    /**
+     * The pruning probe's evaluator for a {@code grokking-mlp} run recorded by the trainer: the model and the
+     * train/test split are rebuilt from the run's recorded configuration and seed, the given parameters are
+     * loaded into it, and the trainer's full-set evaluation returns {@code train_error}, {@code val_error},
+     * {@code train_loss}, {@code val_loss}. (Also used by notebook 03.)
+     */
+    public static ModelEvaluator trainerEvaluator(Trajectory run) {
         Map<String, Object> meta = run.metadata();
         if (!"grokking-mlp".equals(meta.get("setup")) || !(meta.get("config") instanceof Map<?, ?> c)) {
             throw new IllegalArgumentException("pruning needs a grokking-mlp run recorded by 'workbench train' (setup "
