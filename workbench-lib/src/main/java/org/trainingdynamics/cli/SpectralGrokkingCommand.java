@@ -63,6 +63,9 @@ public final class SpectralGrokkingCommand implements Callable<Integer> {
                 Trajectory run = Trajectories.open(dir);
                 SpectralResult r = SpectralDynamics.run(run, cfg);
                 String name = (group == wd ? "wd" : "ctl") + "/" + dir.getFileName();
+                if (rank.getSeriesMap().containsKey(name)) {
+                    name = name + "#" + (wdM.size() + ctlM.size());
+                }
                 GrokkingCriteria.RunMeasures m = GrokkingCriteria.measure(name, run, r, r.layers(),
                         noPruning ? null : trainerEvaluator(run), th);
                 (group == wd ? wdM : ctlM).add(m);
