@@ -33,40 +33,15 @@ import org.trainingdynamics.study.Progress;
  * spread is the Monte-Carlo error.
  */
 public final class DmftSolver {
-    private static final int LEAF = 4;
-    /** Blocks with fewer source times than this run as cache-blocked Java loops instead of ND4J GEMMs. */
-    private static final int SMALL_BLOCK = 16;
-    private static final int CHUNK = 2048;
+    /** Time blocks of at most this many steps run in Java (per source, in cache); longer ones are split by GEMMs. */
+    private static final int JAVA_BLOCK = 32;
 
     private final DmftConfig cfg;
     private long gemmFlops;
     private double gemmSeconds;
-    private double addSeconds;
-    /** Reused off-heap stores: B history per bundle width, and GEMM outputs per (rows, cols) shape. */
+    /** Reused off-heap stores per bundle width: the B history and the memory sums Q (time × [source, sample]). */
     private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
-    private final java.util.Map<Long, INDArray> gemmOutputs = new java.util.HashMap<>();
-    private double[][] qaccStore;
-    private double[][] bheapStore;
-
-    /** Heap copy of the B history (read by the small blocks and leaves; every used prefix is written first). */
-    private double[][] heapHistory(int k, int row) {
-        if (bheapStore == null || bheapStore.length != k || bheapStore[0].length != row) {
-            bheapStore = new double[k][row];
-        }
-        return bheapStore;
-    }
-
-    /** The heap accumulator of memory sums, reused (zeroed) across bundles. */
-    private double[][] accumulator(int k, int row) {
-        if (qaccStore == null || qaccStore.length != k || qaccStore[0].length != row) {
-            qaccStore = new double[k][row];
-        } else {
-            for (double[] q : qaccStore) {
-                java.util.Arrays.fill(q, 0);
-            }
-        }
-        return qaccStore;
-    }
+    private final java.util.Map<Integer, INDArray> sumStores = new java.util.HashMap<>();
 
     /** A solver for a configuration. */
     public DmftSolver(DmftConfig config) {
@@ -92,11 +67,6 @@ public final class DmftSolver {
     /** Wall seconds spent inside the response GEMM calls since construction (for the benchmark). */
     public double gemmSeconds() {
         return gemmSeconds;
-    }
-
-    /** Wall seconds spent adding GEMM results into the memory-sum accumulators (for the benchmark). */
-    public double addSeconds() {
-        return addSeconds;
     }
 
     /** Floating-point operations spent in the response GEMMs since construction (for the benchmark). */
@@ -401,9 +371,18 @@ public final class DmftSolver {
         return r;
     }
 
+    /** Off-heap K × (K·width) store for a bundle width, reused across bundles and passes. */
+    private INDArray store(java.util.Map<Integer, INDArray> stores, int k, int width) {
+        return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
+    }
+
     /**
-     * The response recursion of one bundle of m samples. Element-wise work runs in Java loops; the history
-     * store B (time × [source, sample]) lives off-heap so that the block products run as ND4J GEMMs.
+     * The response recursion of one bundle of m samples. Columns are (source l, sample i), index l·m + i; every column
+     * evolves independently in time except through the shared memory kernel M. Time blocks of more than
+     * {@link #JAVA_BLOCK} steps are split at mid and the contribution of [k₀, mid) to [mid, k₁) is one ND4J GEMM
+     * accumulated in place (β = 1) into the off-heap memory-sum store Q. Blocks of at most {@link #JAVA_BLOCK} steps run
+     * in Java one source at a time: all the block's steps for the m columns of a source, with that source's B rows of
+     * the block in cache, fusing the in-block memory sum, B = β′⊙P, the R sums and the P update into one sweep per step.
      */
     private final class Bundle {
         private final INDArray memNd;
@@ -415,10 +394,12 @@ public final class DmftSolver {
         private final long row;
         private final INDArray bhist;
         private final java.nio.DoubleBuffer bh;
-        private final double[][] qacc;
-        private final double[][] bheap;
+        private final INDArray qstore;
+        private final java.nio.DoubleBuffer qs;
         private final double[] p;
         private final double[][] rsum;
+        private final double h;
+        private final double ah;
 
         Bundle(INDArray memNd, double[][] mem, double[][] bprime, int start, int m) {
             this.k = mem.length;
@@ -426,15 +407,17 @@ public final class DmftSolver {
             this.mem = mem;
             this.m = m;
             this.row = (long) k * m;
-            // every row prefix of B is written (step t) before it is read (t' > t), so the store is reused unzeroed
-            this.bhist = historyStores.computeIfAbsent(m, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
+            // B row t is written on [0, t·m) before any GEMM reads it; beyond that it stays zero (never written)
+            this.bhist = store(historyStores, k, m);
             this.bh = bhist.data().asNioDouble();
-            this.qacc = accumulator(k, Math.toIntExact(row));
-            this.bheap = heapHistory(k, Math.toIntExact(row));
+            // Q rows are initialised by the first GEMM into them (β = 0) and zero-filled where a GEMM first reaches
+            this.qstore = store(sumStores, k, m);
+            this.qs = qstore.data().asNioDouble();
             this.p = new double[Math.toIntExact(row)];
             this.bp = new double[k][m];
             this.decay = new double[k][m];
-            double ah = cfg.alpha() * cfg.step();
+            this.h = cfg.step();
+            this.ah = cfg.alpha() * cfg.step();
             for (int t = 0; t < k; t++) {
                 System.arraycopy(bprime[t], start, bp[t], 0, m);
                 for (int i = 0; i < m; i++) {
@@ -445,108 +428,110 @@ public final class DmftSolver {
         }
 
         void run(int k0, int k1) {
-            if (k1 - k0 <= LEAF) {
-                for (int t = k0; t < k1; t++) {
-                    step(t, k0);
-                }
+            if (k1 - k0 <= JAVA_BLOCK) {
+                javaBlock(k0, k1);
                 return;
             }
             int mid = (k0 + k1) >>> 1;
             run(k0, mid);
-            // contribution of times [k0, mid) (sources < mid) to the memory sums of times [mid, k1)
+            // contribution of times [k0, mid) (sources < mid) to the memory sums of times [mid, k1). Rows [mid, k1) of
+            // Q already hold the contributions of times < k0 on columns [0, k0·m) (written by the ancestor block split
+            // at k0, the first of them with β = 0); columns [k0·m, mid·m) are reached here for the first time.
             int rows = k1 - mid;
             long cols = (long) mid * m;
-            if (mid - k0 < SMALL_BLOCK) {
-                smallBlock(k0, mid, k1);
-                run(mid, k1);
-                return;
-            }
-            INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid)).dup('c');
-            INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
-            long g0 = System.nanoTime();
-            INDArray c = gemmOutputs.computeIfAbsent(((long) rows << 40) | cols,
-                    key -> Nd4j.create(DataType.DOUBLE, rows, cols));
-            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            long g1 = System.nanoTime();
-            gemmSeconds += (g1 - g0) * 1e-9;
-            gemmFlops += 2L * rows * (mid - k0) * cols;
-            java.nio.DoubleBuffer cb = c.data().asNioDouble();
-            for (int t = 0; t < rows; t++) {
-                double[] q = qacc[mid + t];
-                int off = (int) (t * cols);
-                for (int j = 0; j < cols; j++) {
-                    q[j] += cb.get(off + j);
+            INDArray c = qstore.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(0, cols));
+            if (k0 > 0) {
+                double[] zeros = new double[(mid - k0) * m];
+                for (int t = mid; t < k1; t++) {
+                    qs.put((int) (t * row + (long) k0 * m), zeros, 0, zeros.length);
                 }
             }
-            addSeconds += (System.nanoTime() - g1) * 1e-9;
+            INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid));
+            INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
+            long g0 = System.nanoTime();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0, k0 > 0 ? 1.0 : 0.0,
+                    org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()));
+            gemmSeconds += (System.nanoTime() - g0) * 1e-9;
+            gemmFlops += 2L * rows * (mid - k0) * cols;
             run(mid, k1);
         }
 
-        /**
-         * Small blocks in Java: Q_t += Σ_s M_{ts} B_s over column chunks that stay in cache (each B_s chunk is read
-         * once per chunk, not once per t). ND4J's per-call GEMM overhead dominates at these sizes.
-         */
-        void smallBlock(int k0, int mid, int k1) {
-            int cols = mid * m;
-            for (int j0 = 0; j0 < cols; j0 += CHUNK) {
-                int j1 = Math.min(cols, j0 + CHUNK);
-                for (int t = mid; t < k1; t++) {
-                    double[] q = qacc[t];
-                    double[] mt = mem[t];
-                    for (int s = Math.max(1, k0); s < mid; s++) {
-                        double w = mt[s];
-                        if (w == 0) {
-                            continue;
-                        }
-                        double[] b = bheap[s];
-                        int end = Math.min(j1, s * m);
-                        for (int j = j0; j < end; j++) {
-                            q[j] += w * b[j];
-                        }
-                    }
-                }
+        /** Steps [k0, k1) for every source l &lt; k1, one source at a time. */
+        void javaBlock(int k0, int k1) {
+            double[] q = new double[m];
+            double[][] bloc = new double[k1 - k0][m];
+            for (int l = 0; l < k1; l++) {
+                source(l, k0, k1, q, bloc);
             }
         }
 
-        /** Time step t: finish Q_t within the leaf, form B_t = β′_t ⊙ P_t, accumulate R, advance P. */
-        void step(int t, int leafStart) {
-            double[] q = qacc[t];
-            for (int s = Math.max(1, leafStart); s < t; s++) {
-                double w = mem[t][s];
-                if (w != 0) {
-                    double[] b = bheap[s];
-                    int len = s * m;
-                    for (int j = 0; j < len; j++) {
-                        q[j] += w * b[j];
-                    }
+        /**
+         * Steps t ∈ [max(k0, l+1), k1) for the m columns of source l: Q_t = (ancestors' part, from the store) +
+         * Σ_{max(k0,l+1) ≤ s &lt; t} M_{ts} B_s; B_t = β′_t ⊙ P_t; R sum; P_{t+1} = P_t ⊙ (1 − αhβ′_t) + αh Q_t.
+         * P_{l+1,l} = h is set when source l starts (l ≥ k0).
+         */
+        void source(int l, int k0, int k1, double[] q, double[][] bloc) {
+            int off = l * m;
+            if (l >= k0) {
+                if (l + 1 >= k) {
+                    return;
                 }
+                java.util.Arrays.fill(p, off, off + m, h);
             }
-            double[] bpt = bp[t];
-            double[] rs = rsum[t];
-            int base = (int) (t * row);
-            double[] bt = bheap[t];
-            for (int l = 0; l < t; l++) {
-                double acc = 0;
-                int o = l * m;
-                for (int i = 0; i < m; i++) {
-                    double v = p[o + i] * bpt[i];
-                    bt[o + i] = v;
-                    acc += v;
+            int t0 = Math.max(k0, l + 1);
+            boolean fromStore = k0 > 0 && l < k0;
+            boolean keep = k1 < k;
+            for (int t = t0; t < k1; t++) {
+                if (fromStore) {
+                    qs.get((int) (t * row + off), q, 0, m);
+                } else {
+                    java.util.Arrays.fill(q, 0);
                 }
-                rs[l] = acc;
-            }
-            bh.position(base);
-            bh.put(bt, 0, t * m);
-            if (t + 1 < k) {
-                double ah = cfg.alpha() * cfg.step();
-                double[] dc = decay[t];
-                for (int l = 0; l < t; l++) {
-                    int o = l * m;
+                double[] mt = mem[t];
+                int s = t0;
+                for (; s + 3 < t; s += 4) {
+                    double w0 = mt[s];
+                    double w1 = mt[s + 1];
+                    double w2 = mt[s + 2];
+                    double w3 = mt[s + 3];
+                    double[] b0 = bloc[s - k0];
+                    double[] b1 = bloc[s + 1 - k0];
+                    double[] b2 = bloc[s + 2 - k0];
+                    double[] b3 = bloc[s + 3 - k0];
                     for (int i = 0; i < m; i++) {
-                        p[o + i] = p[o + i] * dc[i] + ah * q[o + i];
+                        q[i] += w0 * b0[i] + w1 * b1[i] + w2 * b2[i] + w3 * b3[i];
                     }
                 }
-                java.util.Arrays.fill(p, t * m, (t + 1) * m, cfg.step());
+                for (; s < t; s++) {
+                    double w = mt[s];
+                    double[] b0 = bloc[s - k0];
+                    for (int i = 0; i < m; i++) {
+                        q[i] += w * b0[i];
+                    }
+                }
+                double[] bpt = bp[t];
+                double[] bt = bloc[t - k0];
+                double acc = 0;
+                if (t + 1 < k) {
+                    double[] dc = decay[t];
+                    for (int i = 0; i < m; i++) {
+                        double pv = p[off + i];
+                        double v = pv * bpt[i];
+                        bt[i] = v;
+                        acc += v;
+                        p[off + i] = pv * dc[i] + ah * q[i];
+                    }
+                } else {
+                    for (int i = 0; i < m; i++) {
+                        double v = p[off + i] * bpt[i];
+                        bt[i] = v;
+                        acc += v;
+                    }
+                }
+                rsum[t][l] = acc;
+                if (keep) {
+                    bh.put((int) (t * row + off), bt, 0, m);
+                }
             }
         }
     }

@@ -35,9 +35,14 @@ class DmftSolverTest {
 
     @Test
     void blockedResponseEqualsPerSampleRecursion() {
-        int k = 37;
-        int n = 50;
-        Random rng = new Random(3);
+        // one GEMM level (K = 37, bundles of 16 and a remainder of 2)
+        checkBlockedResponse(37, 50, 16, 3);
+        // two GEMM levels, GEMMs accumulating into partly initialised memory sums (K = 90, odd bundle width)
+        checkBlockedResponse(90, 23, 7, 4);
+    }
+
+    private static void checkBlockedResponse(int k, int n, int bundle, long seed) {
+        Random rng = new Random(seed);
         double[][] rIn = new double[k][k];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < i; j++) {
@@ -51,7 +56,7 @@ class DmftSolverTest {
                 row[s] = 0.2 + rng.nextDouble();
             }
         }
-        DmftConfig c = DmftConfig.builder().gridPoints(k).samples(n).bundle(16).step(0.1).alpha(0.7).build();
+        DmftConfig c = DmftConfig.builder().gridPoints(k).samples(n).bundle(bundle).step(0.1).alpha(0.7).build();
         double[][] got = new DmftSolver(c).response(mem, bp);
         double[][] want = naiveResponse(mem, bp, 0.7, 0.1);
         for (int i = 0; i < k; i++) {
