@@ -23,9 +23,13 @@ import org.trainingdynamics.study.Progress;
  *   <li>Response P_{k,l} = ∂A_k/∂a_l: P_{k+1,l} = P_{k,l} + h[−αβ′_k P_{k,l} + α Σ_{m&lt;k} M_{km}β′_m P_{m,l}] + hδ_{kl};
  *       R_new(k,l) = E[β′_k P_{k,l}], C_Δ,new = E[ΔΔᵀ].</li>
  * </ol>
- * The response recursion is vectorised over a bundle of samples (ND4J, float64, layout [time m] × [source l, sample n])
- * and its memory sum is evaluated by recursive time-blocking: for a block [k₀, k₁) split at mid, the contribution of
- * [k₀, mid) to [mid, k₁) is one GEMM M[mid:k₁, k₀:mid] · B[k₀:mid, sources &lt; mid], so almost all of the O(N K³) work
+ * The response recursion is vectorised over a bundle of samples (float64, layout [time] × [source l, sample n]); each
+ * column (l, n) evolves independently except through the shared memory kernel M. Its memory sum is evaluated by
+ * recursive time-blocking: a block [k₀, k₁) longer than 64 steps is split at mid and the contribution of [k₀, mid) to
+ * [mid, k₁) is a few ND4J GEMMs M[mid:k₁, ·] · B[·, sources &lt; mid] accumulated in place into an off-heap store of the
+ * memory sums (the triangle of zero B entries, sources ≥ time, is mostly skipped); blocks of at most 64 steps run in
+ * Java one source at a time, all their steps with that source's B rows in cache (memory sum, B = β′⊙P, R sums and the
+ * P update fused into one sweep per step), sources in parallel. So most of the O(N K³) work
  * runs at GEMM speed. {@link #solve} iterates X ← θX + (1−θ)X_new with the Monte-Carlo samples frozen (common random
  * numbers: the same β* and white noise ξ every iteration, so the iteration map is deterministic and its convergence is
  * seen without sampling noise) until max|C_Δ,new − C_Δ| ≤ tolerance·max_k C_Δ(k,k); it then runs
@@ -34,7 +38,11 @@ import org.trainingdynamics.study.Progress;
  */
 public final class DmftSolver {
     /** Time blocks of at most this many steps run in Java (per source, in cache); longer ones are split by GEMMs. */
-    private static final int JAVA_BLOCK = 32;
+    private static final int JAVA_BLOCK = 64;
+    /** Target number of source times per GEMM over the triangular (sources ≥ k₀) part of a block's contribution. */
+    private static final int TRIANGLE_CHUNK = 50;
+    /** Samples per chunk of the effective-process sweep (its Δ history, K × chunk, stays in cache). */
+    private static final int SAMPLE_CHUNK = 256;
 
     private final DmftConfig cfg;
     private long gemmFlops;
@@ -210,46 +218,61 @@ public final class DmftSolver {
         Nd4j.gemm(nd(factor), xiNd, zetaNd, false, false, 1.0, 0.0);
         double[][] zeta = rows(zetaNd, k, n);
 
-        // effective process, all samples at once
-        double[][] delta = new double[k][];
-        double[][] bprime = new double[k][];
-        double[] a = new double[n];
-        double[] hist = new double[n];
+        // effective process, in chunks of samples (the samples are independent given M; a chunk's Δ history stays in
+        // cache while its memory sums are formed; per sample the arithmetic is the same as a sweep over all samples)
+        double[][] delta = new double[k][n];
+        double[][] bprime = new double[k][n];
         double maxA = par.maxAbsA(s0);
-        for (int step = 0; step < k; step++) {
-            double[] d = new double[n];
-            double[] bp = new double[n];
-            for (int i = 0; i < n; i++) {
-                if (Math.abs(a[i]) >= maxA) {
-                    throw new IllegalStateException("DMFT: effective process escaped to infinity at step " + step
-                            + " (depth-" + par.depth() + " blow-up); reduce h or the horizon");
-                }
-                d[i] = par.beta(a[i], s0) - teacher[i];
-                bp[i] = par.dbeta(a[i], s0);
-                if (!Double.isFinite(d[i]) || !Double.isFinite(bp[i])) {
-                    throw new IllegalStateException("DMFT: effective process diverged at step " + step
-                            + "; reduce the step h=" + h);
-                }
-            }
-            delta[step] = d;
-            bprime[step] = bp;
-            if (step == k - 1) {
-                break;
-            }
-            java.util.Arrays.fill(hist, 0);
-            for (int mm = 0; mm < step; mm++) {
-                double w = mem[step][mm];
-                if (w != 0) {
-                    double[] dm = delta[mm];
-                    for (int i = 0; i < n; i++) {
-                        hist[i] += w * dm[i];
+        java.util.concurrent.atomic.AtomicInteger escaped = new java.util.concurrent.atomic.AtomicInteger(k);
+        java.util.concurrent.atomic.AtomicInteger diverged = new java.util.concurrent.atomic.AtomicInteger(k);
+        java.util.stream.IntStream.range(0, (n + SAMPLE_CHUNK - 1) / SAMPLE_CHUNK).parallel().forEach(c -> {
+            int i0 = c * SAMPLE_CHUNK;
+            int len = Math.min(SAMPLE_CHUNK, n - i0);
+            double[] a = new double[len];
+            double[] hist = new double[len];
+            for (int step = 0; step < k; step++) {
+                double[] d = delta[step];
+                double[] bp = bprime[step];
+                for (int j = 0; j < len; j++) {
+                    int i = i0 + j;
+                    if (Math.abs(a[j]) >= maxA) {
+                        escaped.accumulateAndGet(step, Math::min);
+                        return;
+                    }
+                    d[i] = par.beta(a[j], s0) - teacher[i];
+                    bp[i] = par.dbeta(a[j], s0);
+                    if (!Double.isFinite(d[i]) || !Double.isFinite(bp[i])) {
+                        diverged.accumulateAndGet(step, Math::min);
+                        return;
                     }
                 }
+                if (step == k - 1) {
+                    break;
+                }
+                java.util.Arrays.fill(hist, 0);
+                for (int mm = 0; mm < step; mm++) {
+                    double w = mem[step][mm];
+                    if (w != 0) {
+                        double[] dm = delta[mm];
+                        for (int j = 0; j < len; j++) {
+                            hist[j] += w * dm[i0 + j];
+                        }
+                    }
+                }
+                double[] z = zeta[step];
+                for (int j = 0; j < len; j++) {
+                    int i = i0 + j;
+                    a[j] += h * (z[i] - alpha * d[i] + alpha * hist[j]);
+                }
             }
-            double[] z = zeta[step];
-            for (int i = 0; i < n; i++) {
-                a[i] += h * (z[i] - alpha * d[i] + alpha * hist[i]);
-            }
+        });
+        if (escaped.get() < k && escaped.get() <= diverged.get()) {
+            throw new IllegalStateException("DMFT: effective process escaped to infinity at step " + escaped.get()
+                    + " (depth-" + par.depth() + " blow-up); reduce h or the horizon");
+        }
+        if (diverged.get() < k) {
+            throw new IllegalStateException("DMFT: effective process diverged at step " + diverged.get()
+                    + "; reduce the step h=" + h);
         }
         INDArray deltaNd = nd(delta);
         INDArray cNd = Nd4j.create(DataType.DOUBLE, k, k);
@@ -371,6 +394,18 @@ public final class DmftSolver {
         return r;
     }
 
+    /** Per-thread scratch of the Java time blocks: row 0 the memory sums Q_t, rows 1.. the block's B rows. */
+    private final ThreadLocal<double[][]> scratchStore = new ThreadLocal<>();
+
+    private double[][] scratch(int width) {
+        double[][] sc = scratchStore.get();
+        if (sc == null || sc[0].length != width) {
+            sc = new double[JAVA_BLOCK + 1][width];
+            scratchStore.set(sc);
+        }
+        return sc;
+    }
+
     /** Off-heap K × (K·width) store for a bundle width, reused across bundles and passes. */
     private INDArray store(java.util.Map<Integer, INDArray> stores, int k, int width) {
         return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
@@ -434,35 +469,49 @@ public final class DmftSolver {
             }
             int mid = (k0 + k1) >>> 1;
             run(k0, mid);
-            // contribution of times [k0, mid) (sources < mid) to the memory sums of times [mid, k1). Rows [mid, k1) of
-            // Q already hold the contributions of times < k0 on columns [0, k0·m) (written by the ancestor block split
-            // at k0, the first of them with β = 0); columns [k0·m, mid·m) are reached here for the first time.
-            int rows = k1 - mid;
-            long cols = (long) mid * m;
-            INDArray c = qstore.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(0, cols));
+            // contribution of times s ∈ [k0, mid) to the memory sums of times [mid, k1), on the columns of sources
+            // l < s. Rows [mid, k1) of Q already hold the contributions of times < k0 on columns [0, k0·m) (written by
+            // the ancestor block split at k0, the first of them with β = 0); columns [k0·m, mid·m) are new here.
+            // Sources l < k0: one dense GEMM. Sources l ∈ [k0, mid) (B_s[l] ≠ 0 only for l < s): GEMMs over chunks
+            // [s0, s1) of source times, each on columns [k0·m, s1·m), so the zero triangle is mostly skipped.
             if (k0 > 0) {
-                double[] zeros = new double[(mid - k0) * m];
-                for (int t = mid; t < k1; t++) {
-                    qs.put((int) (t * row + (long) k0 * m), zeros, 0, zeros.length);
-                }
+                gemm(mid, k1, k0, mid, 0, (long) k0 * m, 1.0);
             }
-            INDArray a = memNd.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(k0, mid));
-            INDArray b = bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, cols));
+            int chunks = Math.max(1, Math.round((mid - k0) / (float) TRIANGLE_CHUNK));
+            int s1 = k0 + (mid - k0) / chunks;
+            // columns [s1·m, mid·m) are first reached by the later chunks (β = 1): zero them
+            double[] zeros = new double[(mid - s1) * m];
+            for (int t = mid; t < k1 && zeros.length > 0; t++) {
+                qs.put((int) (t * row + (long) s1 * m), zeros, 0, zeros.length);
+            }
+            gemm(mid, k1, k0, s1, (long) k0 * m, (long) s1 * m, 0.0);
+            for (int c = 1; c < chunks; c++) {
+                int a0 = k0 + (mid - k0) * c / chunks;
+                int a1 = k0 + (mid - k0) * (c + 1) / chunks;
+                gemm(mid, k1, a0, a1, (long) k0 * m, (long) a1 * m, 1.0);
+            }
+            run(mid, k1);
+        }
+
+        /** Q[t0:t1, c0:c1] = β·Q[t0:t1, c0:c1] + M[t0:t1, s0:s1] · B[s0:s1, c0:c1] (one ND4J GEMM on views, in place). */
+        private void gemm(int t0, int t1, int s0, int s1, long c0, long c1, double beta) {
+            INDArray a = memNd.get(NDArrayIndex.interval(t0, t1), NDArrayIndex.interval(s0, s1));
+            INDArray b = bhist.get(NDArrayIndex.interval(s0, s1), NDArrayIndex.interval(c0, c1));
+            INDArray c = qstore.get(NDArrayIndex.interval(t0, t1), NDArrayIndex.interval(c0, c1));
             long g0 = System.nanoTime();
-            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0, k0 > 0 ? 1.0 : 0.0,
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0, beta,
                     org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()));
             gemmSeconds += (System.nanoTime() - g0) * 1e-9;
-            gemmFlops += 2L * rows * (mid - k0) * cols;
-            run(mid, k1);
+            gemmFlops += 2L * (t1 - t0) * (s1 - s0) * (c1 - c0);
         }
 
         /** Steps [k0, k1) for every source l &lt; k1, one source at a time. */
         void javaBlock(int k0, int k1) {
-            double[] q = new double[m];
-            double[][] bloc = new double[k1 - k0][m];
-            for (int l = 0; l < k1; l++) {
-                source(l, k0, k1, q, bloc);
-            }
+            // sources are independent (disjoint columns of P, B, Q and entries of R): run them in parallel
+            java.util.stream.IntStream.range(0, k1).parallel().forEach(l -> {
+                double[][] scratch = scratch(m);
+                source(l, k0, k1, scratch[0], scratch);
+            });
         }
 
         /**
@@ -470,7 +519,7 @@ public final class DmftSolver {
          * Σ_{max(k0,l+1) ≤ s &lt; t} M_{ts} B_s; B_t = β′_t ⊙ P_t; R sum; P_{t+1} = P_t ⊙ (1 − αhβ′_t) + αh Q_t.
          * P_{l+1,l} = h is set when source l starts (l ≥ k0).
          */
-        void source(int l, int k0, int k1, double[] q, double[][] bloc) {
+        void source(int l, int k0, int k1, double[] q, double[][] scratch) {
             int off = l * m;
             if (l >= k0) {
                 if (l + 1 >= k) {
@@ -494,23 +543,23 @@ public final class DmftSolver {
                     double w1 = mt[s + 1];
                     double w2 = mt[s + 2];
                     double w3 = mt[s + 3];
-                    double[] b0 = bloc[s - k0];
-                    double[] b1 = bloc[s + 1 - k0];
-                    double[] b2 = bloc[s + 2 - k0];
-                    double[] b3 = bloc[s + 3 - k0];
+                    double[] b0 = scratch[1 + s - k0];
+                    double[] b1 = scratch[2 + s - k0];
+                    double[] b2 = scratch[3 + s - k0];
+                    double[] b3 = scratch[4 + s - k0];
                     for (int i = 0; i < m; i++) {
                         q[i] += w0 * b0[i] + w1 * b1[i] + w2 * b2[i] + w3 * b3[i];
                     }
                 }
                 for (; s < t; s++) {
                     double w = mt[s];
-                    double[] b0 = bloc[s - k0];
+                    double[] b0 = scratch[1 + s - k0];
                     for (int i = 0; i < m; i++) {
                         q[i] += w * b0[i];
                     }
                 }
                 double[] bpt = bp[t];
-                double[] bt = bloc[t - k0];
+                double[] bt = scratch[1 + t - k0];
                 double acc = 0;
                 if (t + 1 < k) {
                     double[] dc = decay[t];

@@ -35,10 +35,12 @@ class DmftSolverTest {
 
     @Test
     void blockedResponseEqualsPerSampleRecursion() {
-        // one GEMM level (K = 37, bundles of 16 and a remainder of 2)
+        // Java time blocks only (K = 37, bundles of 16 and a remainder of 2)
         checkBlockedResponse(37, 50, 16, 3);
-        // two GEMM levels, GEMMs accumulating into partly initialised memory sums (K = 90, odd bundle width)
+        // one GEMM level (K = 90, odd bundle width)
         checkBlockedResponse(90, 23, 7, 4);
+        // two GEMM levels, GEMMs accumulating into partly initialised memory sums (K = 150)
+        checkBlockedResponse(150, 10, 4, 5);
     }
 
     private static void checkBlockedResponse(int k, int n, int bundle, long seed) {
