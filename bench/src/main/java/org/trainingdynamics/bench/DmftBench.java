@@ -20,7 +20,8 @@ import org.trainingdynamics.dln.DmftSolver;
  * Benchmark of one DMFT fixed-point iteration (org.trainingdynamics.dln.DmftSolver.pass) on K = 200 grid points with
  * N = 10⁴ samples (dmft.md defaults otherwise: α = 0.5, ρ = 0.1, s₀ = 0.1, h = 0.05), against two baselines measured in
  * the same run: ND4J's float64 GEMM rate (square 2048³ product, best of 3), giving the GEMM-bound time of the
- * iteration's dominant products (response block GEMMs counted by the solver + the three K×K×N products), and a
+ * iteration's dominant products (counted exactly, independent of how the solver blocks them: the response memory sums,
+ * 2·C(K,3)·N flops, plus the three K×K×N products), and a
  * NumPy solver of the same discretisation (bench/python/dmft_numpy.py), run at the same K and N when
  * {@code numpyFull} is given, else at reduced N and extrapolated linearly in N (its cost is O(N K³)).
  *

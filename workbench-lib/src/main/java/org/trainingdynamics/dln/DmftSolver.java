@@ -394,13 +394,16 @@ public final class DmftSolver {
         return r;
     }
 
-    /** Per-thread scratch of the Java time blocks: row 0 the memory sums Q_t, rows 1.. the block's B rows. */
+    /**
+     * Per-thread scratch of the Java time blocks: row 0 the memory sums Q_t, rows 1..64 the block's B rows, the last row
+     * the source's P (index-aligned with the others, so that the step loops vectorise).
+     */
     private final ThreadLocal<double[][]> scratchStore = new ThreadLocal<>();
 
     private double[][] scratch(int width) {
         double[][] sc = scratchStore.get();
         if (sc == null || sc[0].length != width) {
-            sc = new double[JAVA_BLOCK + 1][width];
+            sc = new double[JAVA_BLOCK + 2][width];
             scratchStore.set(sc);
         }
         return sc;
@@ -530,6 +533,8 @@ public final class DmftSolver {
             int t0 = Math.max(k0, l + 1);
             boolean fromStore = k0 > 0 && l < k0;
             boolean keep = k1 < k;
+            double[] pl = scratch[scratch.length - 1];
+            System.arraycopy(p, off, pl, 0, m);
             for (int t = t0; t < k1; t++) {
                 if (fromStore) {
                     qs.get((int) (t * row + off), q, 0, m);
@@ -560,28 +565,39 @@ public final class DmftSolver {
                 }
                 double[] bpt = bp[t];
                 double[] bt = scratch[1 + t - k0];
-                double acc = 0;
                 if (t + 1 < k) {
                     double[] dc = decay[t];
                     for (int i = 0; i < m; i++) {
-                        double pv = p[off + i];
-                        double v = pv * bpt[i];
-                        bt[i] = v;
-                        acc += v;
-                        p[off + i] = pv * dc[i] + ah * q[i];
+                        double pv = pl[i];
+                        bt[i] = pv * bpt[i];
+                        pl[i] = pv * dc[i] + ah * q[i];
                     }
                 } else {
                     for (int i = 0; i < m; i++) {
-                        double v = p[off + i] * bpt[i];
-                        bt[i] = v;
-                        acc += v;
+                        bt[i] = pl[i] * bpt[i];
                     }
                 }
-                rsum[t][l] = acc;
+                // R sum in four interleaved partial sums: a single running sum is bound by the add latency
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
+                int i = 0;
+                for (; i + 3 < m; i += 4) {
+                    a0 += bt[i];
+                    a1 += bt[i + 1];
+                    a2 += bt[i + 2];
+                    a3 += bt[i + 3];
+                }
+                for (; i < m; i++) {
+                    a0 += bt[i];
+                }
+                rsum[t][l] = (a0 + a1) + (a2 + a3);
                 if (keep) {
                     bh.put((int) (t * row + off), bt, 0, m);
                 }
             }
+            System.arraycopy(pl, 0, p, off, m);
         }
     }
 
