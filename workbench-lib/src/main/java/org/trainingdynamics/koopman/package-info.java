@@ -17,6 +17,10 @@
  *       permutation p-value on run labels) in place of the paper's degenerate shuffle control.</li>
  *   <li>{@link org.trainingdynamics.koopman.OmdOgdReplication}: the paper's OMD / OGD / bisection example (the
  *       iterates from the trainers' {@link org.trainingdynamics.train.TanFunctionMaps}).</li>
+ *   <li>Replications on runs trained by {@link org.trainingdynamics.train}:
+ *       {@link org.trainingdynamics.koopman.FcnWidthReplication} (narrow vs wide FCNs, §4.2),
+ *       {@link org.trainingdynamics.koopman.CnnEarlyPhaseReplication} (windows of early CNN training, §4.3) and
+ *       {@link org.trainingdynamics.koopman.TransformerGrokkingReplication} (grokking vs constrained, §4.4).</li>
  * </ul>
  */
 package org.trainingdynamics.koopman;
