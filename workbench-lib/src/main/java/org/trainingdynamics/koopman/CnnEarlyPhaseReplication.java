@@ -168,8 +168,7 @@ public final class CnnEarlyPhaseReplication {
 
         /** The paper's heat map: log₁₀ W between every pair of windows. */
         public HeatMapChart chart() {
-            return windows.heatMap("CNN early training: log10 W between windows of " + config.length()
-                    + " checkpoints (" + every + " updates apart)");
+            return windows.heatMap("CNN early phase: log10 W, windows of " + (config.length() - 1) * every + " updates");
         }
     }
 }

@@ -46,7 +46,10 @@ public final class KoopmanFigures {
         return c;
     }
 
-    /** A heat map of a square distance matrix (e.g. window-to-window spectral distances), optionally log10. */
+    /**
+     * A heat map of a square distance matrix (e.g. window-to-window spectral distances), optionally log10; the colour
+     * scale spans the off-diagonal cells and the (zero) diagonal is drawn at its minimum.
+     */
     public static HeatMapChart distanceHeatMap(String title, double[][] d, boolean log10) {
         HeatMapChart c = new HeatMapChartBuilder().width(Figures.WIDTH).height(Figures.HEIGHT).title(title)
                 .xAxisTitle("window").yAxisTitle("window").build();
@@ -59,10 +62,22 @@ public final class KoopmanFigures {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < d.length; i++) {
             for (int j = 0; j < d.length; j++) {
-                double v = log10 ? Math.log10(Math.max(d[i][j], 1e-16)) : d[i][j];
+                if (i != j) {
+                    double v = log10 ? Math.log10(Math.max(d[i][j], 1e-16)) : d[i][j];
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        if (d.length < 2) {
+            min = 0;
+            max = 0;
+        }
+        // the zero diagonal is drawn at the colour-scale minimum so that it does not swamp the off-diagonal range
+        for (int i = 0; i < d.length; i++) {
+            for (int j = 0; j < d.length; j++) {
+                double v = i == j ? min : log10 ? Math.log10(Math.max(d[i][j], 1e-16)) : d[i][j];
                 cells.add(new Number[]{i, j, v});
-                min = Math.min(min, v);
-                max = Math.max(max, v);
             }
         }
         c.addSeries(log10 ? "log10 W" : "W", xs, xs, cells);
