@@ -70,7 +70,7 @@ public final class CnnSetup implements Setup {
             train = train.head(trainLimit);
         }
         int spe = (train.size() + batch - 1) / batch;
-        return new TrainLoop(this, new LeNet(new Rng(seed).fork("init")), train, FashionMnist.test(),
+        return new TrainLoop(name(), config(), new LeNet(new Rng(seed).fork("init")), train, FashionMnist.test(),
                 OptimizerConfig.AdamW.of(0), LrSchedule.constant(lr), batch, epochs, true, schedule(), spe, null,
                 new Rng(seed).fork("order")).run(seed, out);
     }

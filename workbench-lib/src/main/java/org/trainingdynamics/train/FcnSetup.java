@@ -103,31 +103,14 @@ public final class FcnSetup implements Setup {
         Map<String, Double> fin = new LinkedHashMap<>();
         List<String> rec = recordFirstLayer ? null : List.of("fc2.weight");
         for (int c = 0; c < copies; c++) {
-            Setup self = this;
-            int copy = c;
-            Setup tagged = new Setup() {
-                @Override
-                public String name() {
-                    return self.name();
-                }
-
-                @Override
-                public Map<String, Object> config() {
-                    Map<String, Object> m = new LinkedHashMap<>(self.config());
-                    m.put("copy", copy);
-                    return m;
-                }
-
-                @Override
-                public RunResult run(long s, Path o) {
-                    throw new UnsupportedOperationException();
-                }
-            };
+            Map<String, Object> tagged = new LinkedHashMap<>(config());
+            tagged.put("copy", c);
             Path dir = copies == 1 ? out : out.resolve("copy-" + c);
-            RunResult r = new TrainLoop(tagged, model(seed, c), train, test, OptimizerConfig.Sgd.plain(0),
+            RunResult r = new TrainLoop(name(), tagged, model(seed, c), train, test, OptimizerConfig.Sgd.plain(0),
                     LrSchedule.constant(lr), batch, epochs, false, CheckpointSchedule.everySteps(1), 100, rec,
                     new Rng(seed).fork("order")).run(seed, dir);
             dirs.add(dir);
+            int copy = c;
             r.finalMetrics().forEach((k, v) -> fin.put("copy" + copy + "_" + k, v));
         }
         return new RunResult(out, dirs, fin);

@@ -87,7 +87,7 @@ public final class GrokkingMlpSetup implements Setup {
     public RunResult run(long seed, Path out) {
         ModularArithmetic.Split split = data(seed);
         Mlp model = model(seed);
-        return new TrainLoop(this, model, split.train(), split.test(),
+        return new TrainLoop(name(), config(), model, split.train(), split.test(),
                 new OptimizerConfig.AdamW(beta1, beta2, 1e-8, weightDecay), LrSchedule.constant(lr), 0, steps, false,
                 CheckpointSchedule.everySteps(checkpointEvery), checkpointEvery, null, new Rng(seed).fork("order"))
                 .run(seed, out);

@@ -16,15 +16,19 @@ final class RunMetadata {
     }
 
     static Map<String, Object> of(Setup setup, long seed, String part) {
+        return of(setup.name(), setup.config(), seed, part);
+    }
+
+    static Map<String, Object> of(String setupName, Map<String, Object> config, long seed, String part) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", "trainer");
         m.put("producer", "org.trainingdynamics.train");
-        m.put("setup", setup.name());
+        m.put("setup", setupName);
         if (part != null) {
             m.put("part", part);
         }
         m.put("seed", seed);
-        m.put("config", new LinkedHashMap<>(setup.config()));
+        m.put("config", new LinkedHashMap<>(config));
         m.put(COMPLETE, false);
         return m;
     }

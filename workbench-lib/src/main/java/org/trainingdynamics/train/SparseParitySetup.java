@@ -86,7 +86,7 @@ public final class SparseParitySetup implements Setup {
     @Override
     public RunResult run(long seed, Path out) {
         ModularArithmetic.Split split = data(seed);
-        return new TrainLoop(this, model(seed), split.train(), split.test(), OptimizerConfig.Sgd.plain(weightDecay),
+        return new TrainLoop(name(), config(), model(seed), split.train(), split.test(), OptimizerConfig.Sgd.plain(weightDecay),
                 LrSchedule.constant(lr), batch, epochs, true, CheckpointSchedule.everyEpochs(checkpointEpochs), 0, null,
                 new Rng(seed).fork("order")).run(seed, out);
     }

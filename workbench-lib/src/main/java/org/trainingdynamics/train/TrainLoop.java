@@ -20,7 +20,8 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
  * of examples comes from the run's data-order stream only, so a run is a pure function of config + seed.
  */
 final class TrainLoop {
-    private final Setup setup;
+    private final String setupName;
+    private final Map<String, Object> setupConfig;
     private final Model model;
     private final Dataset train;
     private final Dataset test;
@@ -35,13 +36,14 @@ final class TrainLoop {
     private final Rng order;
     private Runnable afterStep = () -> { };
 
-    TrainLoop(Setup setup, Model model, Dataset train, Dataset test, OptimizerConfig optimizer, LrSchedule schedule,
+    TrainLoop(String setupName, Map<String, Object> setupConfig, Model model, Dataset train, Dataset test, OptimizerConfig optimizer, LrSchedule schedule,
               int batchSize, int epochs, boolean shuffle, CheckpointSchedule checkpoints, long evalEvery,
               List<String> recorded, Rng order) {
         if (epochs < 1) {
             throw new IllegalArgumentException("need at least one epoch (or full-batch step), got " + epochs);
         }
-        this.setup = setup;
+        this.setupName = setupName;
+        this.setupConfig = new LinkedHashMap<>(setupConfig);
         this.model = model;
         this.train = train;
         this.test = test;
@@ -80,7 +82,7 @@ final class TrainLoop {
             throw new IllegalArgumentException("no parameter selected for recording; parameters are "
                     + model.parameters().stream().map(Parameter::name).toList());
         }
-        Map<String, Object> meta = RunMetadata.of(setup, seed, null);
+        Map<String, Object> meta = RunMetadata.of(setupName, setupConfig, seed, null);
         meta.put("steps_per_epoch", stepsPerEpoch());
         meta.put("backend", "nd4j " + org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
         OptimizerConfig.Optimizer opt = optimizer.create(model.parameters());
@@ -89,7 +91,7 @@ final class TrainLoop {
         long total = (long) epochs * spe;
         Map<String, Double> last = new LinkedHashMap<>();
         try (TrajectoryRecorder r = TrajectoryRecorder.create(out, specs, meta);
-             Progress progress = Progress.start(setup.name() + " seed " + seed, total)) {
+             Progress progress = Progress.start(setupName + " seed " + seed, total)) {
             record(r, rec, 0, 0);
             log(r, 0, null, Double.NaN, last);
             long s = 0;

@@ -104,7 +104,7 @@ public final class TransformerSetup implements Setup {
     public RunResult run(long seed, Path out) {
         ModularArithmetic.Split split = ModularArithmetic.addition(p, trainFraction, true, new Rng(seed).fork("data"));
         Transformer model = model(seed);
-        TrainLoop loop = new TrainLoop(this, model, split.train(), split.test(),
+        TrainLoop loop = new TrainLoop(name(), config(), model, split.train(), split.test(),
                 new OptimizerConfig.AdamW(0.9, 0.98, 1e-8, weightDecay), LrSchedule.constant(lr), 0, steps, false,
                 CheckpointSchedule.everySteps(checkpointEvery), checkpointEvery, recordAll ? null : List.of("mlp.W_out"),
                 new Rng(seed).fork("order"));
