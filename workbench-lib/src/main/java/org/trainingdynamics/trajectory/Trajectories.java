@@ -2,8 +2,10 @@ package org.trainingdynamics.trajectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -104,10 +106,15 @@ public final class Trajectories {
      * old store is renamed aside, the new one renamed in (the old one is put back if that fails), then the
      * old one is deleted. Between the renames (microseconds) the target name is briefly absent; a crash in
      * that window leaves both complete stores on disk, the old one as {@code .<name>.old-<n>}.
+     *
+     * <p>When an old store is replaced, every file of the new one is forced to disk first, so a power loss
+     * after the swap cannot leave an incomplete store where a good one was. A new name has nothing to lose:
+     * its files stay in the OS cache, like any copy (a killed process cannot tear them; the rename is atomic).
      */
     public static void replaceDir(Path finished, Path target) {
         try {
             if (Files.exists(target)) {
+                forceTree(finished);
                 Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
                 Files.move(target, old);
                 try {
@@ -123,6 +130,21 @@ public final class Trajectories {
             AtomicFiles.fsyncDir(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + finished + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces every file and folder under {@code dir} to stable storage. */
+    private static void forceTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isDirectory(p)) {
+                    AtomicFiles.fsyncDir(p);
+                } else {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
         }
     }
 

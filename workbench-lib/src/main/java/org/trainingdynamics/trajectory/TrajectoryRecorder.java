@@ -28,6 +28,10 @@ import tech.tablesaw.api.Table;
  * record, so a process killed at any point leaves a store that opens with every checkpoint completed before
  * the kill; {@link #resume} continues such a store after trimming the uncommitted tail. Metrics rows are
  * appended to {@code metrics.csv} one line per write; a torn last line is ignored by readers.
+ *
+ * <p>With the default {@link Durability#PROCESS} nothing is forced to disk, not even on {@link #close}: the
+ * data is safe from a killed process, and a store that is swapped in over an existing one is forced to disk
+ * by {@link Trajectories#replaceDir} before the swap, so a power loss can never cost the old store.
  */
 public final class TrajectoryRecorder implements AutoCloseable {
     /** Whether each checkpoint is forced to stable storage (survives power loss) or only to the OS (survives a process kill). */
@@ -252,7 +256,9 @@ public final class TrajectoryRecorder implements AutoCloseable {
         closed = true;
         try {
             for (FileChannel ch : channels) {
-                ch.force(true);
+                if (durability == Durability.SYNC) {
+                    ch.force(true);
+                }
                 ch.close();
             }
         } catch (IOException e) {
@@ -436,7 +442,7 @@ public final class TrajectoryRecorder implements AutoCloseable {
         Manifest m = new Manifest(steps.size(), steps.stream().mapToLong(Long::longValue).toArray(),
                 epochs.stream().mapToDouble(Double::doubleValue).toArray(), specs, files, metadata);
         String json = m.toJson();
-        if (durability == Durability.SYNC || closed) {
+        if (durability == Durability.SYNC) {
             AtomicFiles.writeString(dir.resolve(Manifest.FILE), json);
         } else {
             writeManifestFast(json);
