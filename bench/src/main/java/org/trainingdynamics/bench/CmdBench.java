@@ -26,8 +26,8 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
  * CMD benchmarks (docs/BENCHMARKS.md, "## CMD"), each a ratio against a baseline measured in the same run:
  * <ol>
  *   <li>the assignment + fit pass over a stored float32 trajectory of N parameters × 100 checkpoints, as
- *       GB/s of the store's bytes relative to (a) streaming the same blocks through {@code blocks()} with a
- *       trivial consumer and (b) reading the tensor files sequentially;</li>
+ *       GB/s of the store's bytes relative to (a) reading the tensor files sequentially, (b) reading the same
+ *       checkpoint-major column blocks the pass reads, with a trivial consumer, and (c) {@code blocks()};</li>
  *   <li>the M dot products per block: one ND4J GEMM against a tight Java loop, on the same blocks;</li>
  *   <li>post-hoc CMD end to end on 1M × 100 with K = 1000 and K = 10000: each phase's share.</li>
  * </ol>
@@ -157,43 +157,65 @@ public final class CmdBench {
                 }
             }
             double stream = (System.nanoTime() - t0) / 1e9;
+            // (b') the store's column blocks as the pass reads them: T contiguous segments per block, float64
+            t0 = System.nanoTime();
+            int colRows = Math.max(8, (1 << 16) / T);
+            double[] x = new double[colRows * T];
+            for (String tensor : traj.tensorNames()) {
+                long size = traj.tensor(tensor).size();
+                for (long within = 0; within < size; within += colRows) {
+                    int rr = (int) Math.min(colRows, size - within);
+                    for (int t = 0; t < T; t++) {
+                        traj.read(tensor, t, within, x, t * rr, rr);
+                    }
+                    sink += x[rr - 1];
+                }
+            }
+            double columns = (System.nanoTime() - t0) / 1e9;
             // (c) the CMD assignment + fit pass with the warm-up references (explicit sample = refs keeps
             //     sampling/clustering negligible: K = M)
             t0 = System.nanoTime();
             CmdResult r = Cmd.builder().modes(refs.length).sample(refs).build().fit(traj);
             double pass = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> ph = r.phaseSeconds();
-            System.out.printf("run %d: sequential file read %.2f s (%.2f GB/s, %d bytes); blocks() stream %.2f s (%.2f GB/s); "
-                            + "CMD assign+fit %.2f s (%.2f GB/s; assignment %.2f s, fit %.2f s) [sink %.1f]%n",
-                    rep, seq, gb / seq, bytes, stream, gb / stream, pass, gb / pass, ph.get("assignment"), ph.get("fit"), sink);
-            System.out.printf("   ratio CMD pass / blocks() stream = %.2f; CMD pass / sequential read = %.2f; modes %d%n",
-                    stream / pass, seq / pass, r.modeCount());
+            System.out.printf("run %d: sequential file read %.2f s (%.2f GB/s, %d bytes); column blocks (float64) %.2f s "
+                            + "(%.2f GB/s); blocks() stream %.2f s (%.2f GB/s); CMD assign+fit %.2f s (%.2f GB/s; "
+                            + "assignment %.2f s, fit %.2f s) [sink %.1f]%n", rep, seq, gb / seq, bytes, columns,
+                    gb / columns, stream, gb / stream, pass, gb / pass, ph.get("assignment"), ph.get("fit"), sink);
+            System.out.printf("   ratio CMD pass / column blocks = %.2f; / sequential read = %.2f; / blocks() stream = %.2f; "
+                    + "modes %d%n", columns / pass, seq / pass, stream / pass, r.modeCount());
         }
-        kernels(traj, rows);
+        kernels(traj, Math.max(8, (1 << 16) / T));
         Trajectories.deleteTree(dir);
     }
 
-    /** M = 10 dot products per block: ND4J GEMM (copy off-heap + mmul + copy back) vs BlockDots, same blocks. */
+    /**
+     * M = 10 dot products per checkpoint-major block ({@code [T, rows]}, as the pass reads them): ND4J GEMM
+     * ({@code r̂ [M, T] × block [T, rows]}: copy off-heap, mmul, copy back) vs {@link BlockDots}, same blocks.
+     */
     static void kernels(StoredTrajectory traj, int rows) {
         int m = 10;
-        double[] rt = new double[T * m];
-        for (int i = 0; i < rt.length; i++) {
-            rt[i] = Math.sin(i * 0.37);
+        double[] rk = new double[m * T];
+        for (int i = 0; i < rk.length; i++) {
+            rk[i] = Math.sin(i * 0.37);
         }
+        String tensor = traj.tensorNames().get(0);
         List<double[]> blocks = new ArrayList<>();
-        for (ParameterBlock b : traj.select("layer0.*").blocks(rows)) {
-            if (b.rows() == rows && blocks.size() < 40) {
-                blocks.add(b.data());
+        for (long within = 0; blocks.size() < 40 && within + rows <= traj.tensor(tensor).size(); within += rows) {
+            double[] x = new double[rows * T];
+            for (int t = 0; t < T; t++) {
+                traj.read(tensor, t, within, x, t * rows, rows);
             }
+            blocks.add(x);
         }
-        INDArray r = Nd4j.create(rt, new long[]{T, m}, DataType.DOUBLE);
-        double[] out = new double[rows * m];
+        INDArray r = Nd4j.create(rk, new long[]{m, T}, DataType.DOUBLE);
+        double[][] out = new double[m][rows];
         double sink = 0;
         for (int rep = 0; rep < 4; rep++) {
             long t0 = System.nanoTime();
             for (double[] x : blocks) {
-                INDArray xm = Nd4j.create(x, new long[]{rows, T}, DataType.DOUBLE);
-                INDArray p = xm.mmul(r);
+                INDArray xm = Nd4j.create(x, new long[]{T, rows}, DataType.DOUBLE);
+                INDArray p = r.mmul(xm);
                 double[] d = p.data().asDouble();
                 sink += d[0];
                 xm.close();
@@ -201,21 +223,16 @@ public final class CmdBench {
             }
             double gemm = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
-            double[] rk = new double[m * T];
-            for (int t = 0; t < T; t++) {
-                for (int k = 0; k < m; k++) {
-                    rk[k * T + t] = rt[t * m + k];
-                }
-            }
             for (double[] x : blocks) {
-                BlockDots.compute(x, rows, T, rk, m, out);
-                sink += out[0];
+                BlockDots.compute(x, rows, T, rk, out);
+                sink += out[0][0];
             }
             double loop = (System.nanoTime() - t0) / 1e9;
             double gbBlocks = blocks.size() * (double) rows * T * 8 / 1e9;
-            System.out.printf("kernel run %d: %d blocks of %d x %d doubles: ND4J GEMM %.3f s (%.2f GB/s), BlockDots (Java) %.3f s "
-                    + "(%.2f GB/s), GEMM speed-up %.2fx [sink %.1f]%n", rep, blocks.size(), rows, T, gemm, gbBlocks / gemm,
-                    loop, gbBlocks / loop, loop / gemm, sink);
+            double gflop = blocks.size() * (double) rows * T * m * 2 / 1e9;
+            System.out.printf("kernel run %d: %d blocks of %d x %d doubles: ND4J GEMM %.3f s (%.1f GFLOP/s), BlockDots (Java) "
+                    + "%.3f s (%.1f GFLOP/s, %.2f GB/s), GEMM speed-up %.2fx [sink %.1f]%n", rep, blocks.size(), T, rows,
+                    gemm, gflop / gemm, loop, gflop / loop, gbBlocks / loop, loop / gemm, sink);
         }
         r.close();
     }

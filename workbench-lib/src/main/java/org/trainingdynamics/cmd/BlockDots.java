@@ -1,42 +1,79 @@
 package org.trainingdynamics.cmd;
 
+import java.util.Arrays;
+
 /**
- * The assignment pass's inner kernel: for every row {@code x_i} of a parameter block ({@code [rows, T]},
- * row-major) the M dot products {@code x_i · r̂_k} with the centred, unit-norm reference profiles
- * ({@code [M, T]}, row-major) — the block × referencesᵀ product. A tight Java loop (four independent
- * accumulators per dot; the row stays in L1 across the M dots) measured faster than copying each block
- * off-heap for an ND4J GEMM on the 2-core benchmark machine (docs/BENCHMARKS.md, "## CMD").
+ * The assignment pass's inner kernel: for a checkpoint-major parameter block ({@code x[t · rows + i]}: the
+ * block's T checkpoint segments one after the other) the M dot products {@code x_i · r̂_k} of every parameter
+ * with the centred, unit-norm reference profiles ({@code r̂[k · T + t]}) — the block × referencesᵀ product.
+ * Modes are taken two at a time and checkpoints four at a time, so each loaded value feeds eight multiply-adds
+ * in a loop over the contiguous parameter segment that the JIT vectorises. It measured faster than copying
+ * each block off-heap for an ND4J GEMM on the 2-core benchmark machine (docs/BENCHMARKS.md, "## CMD").
  */
 public final class BlockDots {
     private BlockDots() {
     }
 
-    /** {@code out[i * m + k] = Σ_t x[i * t + t'] · r[k * T + t']} for every row i < rows and mode k < m. */
-    public static void compute(double[] x, int rows, int tCount, double[] r, int m, double[] out) {
-        if (x.length < rows * tCount || r.length < m * tCount || out.length < rows * m) {
-            throw new IllegalArgumentException("block, reference or output array too short for " + rows + " x "
-                    + tCount + " x " + m);
+    /** {@code dots[k][i] = Σ_t r̂[k · T + t] · x[t · rows + i]} for every parameter i < rows and mode k < dots.length. */
+    public static void compute(double[] x, int rows, int tCount, double[] rhat, double[][] dots) {
+        int m = dots.length;
+        if (x.length < rows * tCount || rhat.length < m * tCount) {
+            throw new IllegalArgumentException("block or reference array too short for " + rows + " x " + tCount
+                    + " x " + m);
         }
-        int t4 = tCount & ~3;
-        for (int i = 0; i < rows; i++) {
-            int off = i * tCount;
-            for (int k = 0; k < m; k++) {
-                int base = k * tCount;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int t = 0;
-                for (; t < t4; t += 4) {
-                    s0 += x[off + t] * r[base + t];
-                    s1 += x[off + t + 1] * r[base + t + 1];
-                    s2 += x[off + t + 2] * r[base + t + 2];
-                    s3 += x[off + t + 3] * r[base + t + 3];
-                }
-                for (; t < tCount; t++) {
-                    s0 += x[off + t] * r[base + t];
-                }
-                out[i * m + k] = (s0 + s1) + (s2 + s3);
+        for (double[] d : dots) {
+            if (d.length < rows) {
+                throw new IllegalArgumentException("output rows shorter than " + rows);
+            }
+            Arrays.fill(d, 0, rows, 0.0);
+        }
+        int k = 0;
+        for (; k + 1 < m; k += 2) {
+            pair(x, rows, tCount, rhat, k, dots[k], dots[k + 1]);
+        }
+        if (k < m) {
+            single(x, rows, tCount, rhat, k, dots[k]);
+        }
+    }
+
+    /** Two modes at once, four checkpoints per sweep: each loaded value feeds eight multiply-adds. */
+    private static void pair(double[] x, int rows, int tCount, double[] rhat, int k, double[] da, double[] db) {
+        int ra = k * tCount;
+        int rb = ra + tCount;
+        int t = 0;
+        for (; t + 3 < tCount; t += 4) {
+            double a0 = rhat[ra + t], a1 = rhat[ra + t + 1], a2 = rhat[ra + t + 2], a3 = rhat[ra + t + 3];
+            double b0 = rhat[rb + t], b1 = rhat[rb + t + 1], b2 = rhat[rb + t + 2], b3 = rhat[rb + t + 3];
+            int o0 = t * rows;
+            int o1 = o0 + rows;
+            int o2 = o1 + rows;
+            int o3 = o2 + rows;
+            for (int i = 0; i < rows; i++) {
+                double x0 = x[o0 + i];
+                double x1 = x[o1 + i];
+                double x2 = x[o2 + i];
+                double x3 = x[o3 + i];
+                da[i] += (a0 * x0 + a1 * x1) + (a2 * x2 + a3 * x3);
+                db[i] += (b0 * x0 + b1 * x1) + (b2 * x2 + b3 * x3);
+            }
+        }
+        for (; t < tCount; t++) {
+            double wa = rhat[ra + t];
+            double wb = rhat[rb + t];
+            int o = t * rows;
+            for (int i = 0; i < rows; i++) {
+                da[i] += wa * x[o + i];
+                db[i] += wb * x[o + i];
+            }
+        }
+    }
+
+    private static void single(double[] x, int rows, int tCount, double[] rhat, int k, double[] d) {
+        for (int t = 0; t < tCount; t++) {
+            double w = rhat[k * tCount + t];
+            int o = t * rows;
+            for (int i = 0; i < rows; i++) {
+                d[i] += w * x[o + i];
             }
         }
     }

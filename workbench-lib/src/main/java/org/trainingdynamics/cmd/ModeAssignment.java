@@ -1,10 +1,7 @@
 package org.trainingdynamics.cmd;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.trainingdynamics.study.Progress;
-import org.trainingdynamics.trajectory.ParameterBlock;
 import org.trainingdynamics.trajectory.Trajectory;
 
 /**
@@ -13,8 +10,10 @@ import org.trainingdynamics.trajectory.Trajectory;
  * ({@code calc_AB_vec}: {@code a = cov(w, r)/var(r)}, {@code b = mean(w) − a·mean(r)}, i.e. least squares on
  * the design {@code [r(t), 1]}) and the reconstruction error, block by block so N×T never has to fit the heap.
  *
- * <p>Per block the M dot products with the centred, unit-norm reference profiles are one block product
- * ({@link BlockDots}: {@code [rows, T] × [T, M]}); {@code x·r̂ = (x − x̄)·r̂} because {@code r̂} is centred. Correlations are
+ * <p>Blocks are read checkpoint-major ({@code T} contiguous segments of a tensor, straight from each checkpoint's
+ * row; no transposition) and kept cache-resident while the M dot products with the centred, unit-norm reference
+ * profiles ({@code x·r̂ = (x − x̄)·r̂} because {@code r̂} is centred), the statistics and the residuals are
+ * computed with vectorisable loops over contiguous parameter rows ({@link BlockDots}). Correlations are
  * therefore centred float64, not the official code's float32 one-pass formula. A parameter whose profile
  * is exactly constant (zero variance) is assigned to mode 0 with {@code a = 0}, {@code b =} its value
  * (reconstructed exactly) and listed in {@link Result#constants()}; a reference with zero variance
@@ -29,19 +28,20 @@ final class ModeAssignment {
                   double[] errorNumerator, double[] errorDenominator, double assignSeconds, double fitSeconds) {
     }
 
+    /** Parameters per block: the block's T × rows float64 values stay within about 512 KiB (cache-resident). */
     static int blockRows(int t) {
-        return Math.max(1, (1 << 20) / Math.max(t, 1));
+        return Math.max(8, (1 << 16) / Math.max(t, 1));
     }
 
-    private static IllegalArgumentException nonFinite(ParameterBlock blk, double[] x, int off, int tCount) {
-        long within = blk.tensorOffset() + off / tCount;
+    private static IllegalArgumentException nonFinite(String tensor, long within, double[] x, int rows, int r,
+                                                      int tCount) {
         for (int t = 0; t < tCount; t++) {
-            if (!Double.isFinite(x[off + t])) {
-                return new IllegalArgumentException("tensor '" + blk.tensor() + "' parameter " + within + " is "
-                        + x[off + t] + " at checkpoint " + t + "; CMD needs finite trajectories");
+            if (!Double.isFinite(x[t * rows + r])) {
+                return new IllegalArgumentException("tensor '" + tensor + "' parameter " + (within + r) + " is "
+                        + x[t * rows + r] + " at checkpoint " + t + "; CMD needs finite trajectories");
             }
         }
-        return new IllegalArgumentException("tensor '" + blk.tensor() + "' parameter " + within
+        return new IllegalArgumentException("tensor '" + tensor + "' parameter " + (within + r)
                 + ": its values overflow a float64 sum");
     }
 
@@ -73,102 +73,128 @@ final class ModeAssignment {
                 rhat[k * tCount + t] = refNorm[k] > 0 ? (r[t] - refMean[k]) / refNorm[k] : 0.0;
             }
         }
+        double[] refT = new double[tCount * m]; // reference profiles checkpoint-major: refT[t * m + k]
+        for (int k = 0; k < m; k++) {
+            for (int t = 0; t < tCount; t++) {
+                refT[t * m + k] = refProfiles[k][t];
+            }
+        }
         int[] mode = new int[n];
         double[] a = new double[n];
         double[] b = new double[n];
         int[] constants = new int[16];
         int nConst = 0;
         long[][] layerCounts = new long[layout.tensorCount()][m];
-        Map<String, Integer> tensorIndex = new HashMap<>();
-        for (int l = 0; l < layout.tensorCount(); l++) {
-            tensorIndex.put(layout.names().get(l), l);
-        }
         double[] num = new double[tCount];
         double[] den = new double[tCount];
         long assignNanos = 0;
         long fitNanos = 0;
         int maxRows = blockRows(tCount);
-        double[] dots = new double[maxRows * m];
+        double[] x = new double[maxRows * tCount];
+        double[][] dots = new double[m][maxRows];
+        double[] mean = new double[maxRows];
+        double[] lo = new double[maxRows];
+        double[] hi = new double[maxRows];
         try (Progress p = Progress.start("CMD assignment", n)) {
-            long t0 = System.nanoTime();
-            for (ParameterBlock blk : traj.blocks(maxRows)) {
-                int rows = blk.rows();
-                double[] x = blk.data();
-                BlockDots.compute(x, rows, tCount, rhat, m, dots);
-                int l = tensorIndex.get(blk.tensor());
-                int base = (int) blk.offset();
-                long t1 = System.nanoTime();
-                assignNanos += t1 - t0;
-                for (int r = 0; r < rows; r++) {
-                    int off = r * tCount;
-                    double first = x[off];
-                    double s0 = 0;
-                    double s1 = 0;
-                    double lo = first;
-                    double hi = first;
-                    int t2 = tCount & ~1;
-                    for (int t = 0; t < t2; t += 2) {
-                        double v0 = x[off + t];
-                        double v1 = x[off + t + 1];
-                        s0 += v0;
-                        s1 += v1;
-                        lo = Math.min(lo, Math.min(v0, v1));
-                        hi = Math.max(hi, Math.max(v0, v1));
-                    }
-                    if (t2 < tCount) {
-                        double v = x[off + t2];
-                        s0 += v;
-                        lo = Math.min(lo, v);
-                        hi = Math.max(hi, v);
-                    }
-                    double s = s0 + s1;
-                    boolean constant = lo == hi;
-                    if (!Double.isFinite(s)) {
-                        throw nonFinite(blk, x, off, tCount);
-                    }
-                    double mean = s / tCount;
-                    int g = base + r;
-                    if (constant) {
-                        mode[g] = 0;
-                        a[g] = 0;
-                        b[g] = first;
-                        if (nConst == constants.length) {
-                            constants = Arrays.copyOf(constants, nConst * 2);
-                        }
-                        constants[nConst++] = g;
-                        layerCounts[l][0]++;
-                        continue; // reconstructed exactly, deviation from its mean is 0
-                    }
-                    double best = -1;
-                    int bestK = 0;
-                    for (int k = 0; k < m; k++) {
-                        double c = Math.abs(dots[r * m + k]);
-                        if (c > best) {
-                            best = c;
-                            bestK = k;
-                        }
-                    }
-                    double ak = refNorm[bestK] > 0 ? dots[r * m + bestK] / refNorm[bestK] : 0.0;
-                    double bk = mean - ak * refMean[bestK];
-                    mode[g] = bestK;
-                    a[g] = ak;
-                    b[g] = bk;
-                    layerCounts[l][bestK]++;
-                    double[] ref = refProfiles[bestK];
+            int base = 0;
+            for (int l = 0; l < layout.tensorCount(); l++) {
+                String tensor = layout.names().get(l);
+                long size = traj.tensor(tensor).size();
+                for (long within = 0; within < size; within += maxRows) {
+                    long t0 = System.nanoTime();
+                    int rows = (int) Math.min(maxRows, size - within);
+                    // checkpoint-major block: x[t * rows + r], each checkpoint's segment one contiguous read
                     for (int t = 0; t < tCount; t++) {
-                        double v = x[off + t];
-                        double c = v - mean;
-                        double e = ak * ref[t] + bk - v;
-                        den[t] += c * c;
-                        num[t] += e * e;
+                        traj.read(tensor, t, within, x, t * rows, rows);
                     }
+                    columnStats(x, rows, tCount, mean, lo, hi);
+                    BlockDots.compute(x, rows, tCount, rhat, dots);
+                    for (int r = 0; r < rows; r++) {
+                        int g = base + r;
+                        if (!Double.isFinite(mean[r])) {
+                            throw nonFinite(tensor, within, x, rows, r, tCount);
+                        }
+                        if (lo[r] == hi[r]) {
+                            // constant: mode 0, a = 0, b = its value; reconstructed exactly, no deviation
+                            mode[g] = 0;
+                            a[g] = 0;
+                            b[g] = x[r];
+                            mean[r] = x[r];
+                            if (nConst == constants.length) {
+                                constants = Arrays.copyOf(constants, nConst * 2);
+                            }
+                            constants[nConst++] = g;
+                            layerCounts[l][0]++;
+                            continue;
+                        }
+                        double best = -1;
+                        int bestK = 0;
+                        for (int k = 0; k < m; k++) {
+                            double c = Math.abs(dots[k][r]);
+                            if (c > best) {
+                                best = c;
+                                bestK = k;
+                            }
+                        }
+                        double ak = refNorm[bestK] > 0 ? dots[bestK][r] / refNorm[bestK] : 0.0;
+                        mode[g] = bestK;
+                        a[g] = ak;
+                        b[g] = mean[r] - ak * refMean[bestK];
+                        layerCounts[l][bestK]++;
+                    }
+                    long t1 = System.nanoTime();
+                    assignNanos += t1 - t0;
+                    columnErrors(x, rows, tCount, refT, m, mode, a, b, base, mean, num, den);
+                    fitNanos += System.nanoTime() - t1;
+                    base += rows;
+                    p.step(rows);
                 }
-                p.step(rows);
-                t0 = System.nanoTime();
-                fitNanos += t0 - t1;
             }
         }
         return new Result(mode, a, b, Arrays.copyOf(constants, nConst), layerCounts, num, den,
                 assignNanos / 1e9, fitNanos / 1e9);
+    }
+
+    /** Per parameter of a checkpoint-major block: mean, minimum and maximum over the checkpoints. */
+    private static void columnStats(double[] x, int rows, int tCount, double[] mean, double[] lo, double[] hi) {
+        System.arraycopy(x, 0, mean, 0, rows);
+        System.arraycopy(x, 0, lo, 0, rows);
+        System.arraycopy(x, 0, hi, 0, rows);
+        for (int t = 1; t < tCount; t++) {
+            int o = t * rows;
+            for (int r = 0; r < rows; r++) {
+                double v = x[o + r];
+                mean[r] += v;
+                lo[r] = Math.min(lo[r], v);
+                hi[r] = Math.max(hi[r], v);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            mean[r] /= tCount;
+        }
+    }
+
+    /**
+     * Adds the block's squared reconstruction residuals {@code (a_i r_{m_i}(t) + b_i − w_i(t))²} to {@code num[t]}
+     * and squared deviations from each parameter's mean {@code (w_i(t) − w̄_i)²} to {@code den[t]}.
+     */
+    private static void columnErrors(double[] x, int rows, int tCount, double[] refT, int m, int[] mode, double[] a,
+                                     double[] b, int base, double[] mean, double[] num, double[] den) {
+        for (int t = 0; t < tCount; t++) {
+            int o = t * rows;
+            int tm = t * m;
+            double sn = 0;
+            double sd = 0;
+            for (int r = 0; r < rows; r++) {
+                int g = base + r;
+                double v = x[o + r];
+                double e = a[g] * refT[tm + mode[g]] + b[g] - v;
+                double c = v - mean[r];
+                sn += e * e;
+                sd += c * c;
+            }
+            num[t] += sn;
+            den[t] += sd;
+        }
     }
 }
