@@ -54,6 +54,25 @@ public final class EmbeddedCmd {
             }
         }
 
+        /** The settings as a JSON-serialisable map (e.g. for a training run's metadata). */
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", "embedded_cmd");
+            m.put("warmup", warmup);
+            m.put("window", window);
+            m.put("percent", percent);
+            m.put("relative", relative);
+            m.put("modes", cmd.modes());
+            m.put("criterion", cmd.criterion().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("threshold", cmd.threshold());
+            m.put("sample_size", cmd.sampleSize());
+            m.put("seed", cmd.seed());
+            if (cmd.sample() != null) {
+                m.put("sample", cmd.sample());
+            }
+            return m;
+        }
+
         /** The official defaults: F = 20, L = 10, P = 10, absolute, M = 10, K = 1000. */
         public static Config defaults() {
             return new Config(20, 10, 10, false, Cmd.builder().build());

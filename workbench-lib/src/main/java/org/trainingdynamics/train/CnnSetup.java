@@ -21,6 +21,7 @@ public final class CnnSetup implements Setup {
     private final int earlySteps;
     private final int earlyEvery;
     private final int trainLimit;
+    private final EpochHook.Factory epochHook;
 
     private CnnSetup(Builder b) {
         lr = b.lr;
@@ -29,6 +30,7 @@ public final class CnnSetup implements Setup {
         earlySteps = b.earlySteps;
         earlyEvery = b.earlyEvery;
         trainLimit = b.trainLimit;
+        epochHook = b.epochHook;
     }
 
     /** A builder with the defaults above. */
@@ -60,6 +62,9 @@ public final class CnnSetup implements Setup {
         m.put("shuffle", true);
         m.put("epochs", epochs);
         m.put("checkpoints", schedule().describe());
+        if (epochHook != null) {
+            m.put("epoch_hook", epochHook.description());
+        }
         return m;
     }
 
@@ -72,7 +77,7 @@ public final class CnnSetup implements Setup {
         int spe = (train.size() + batch - 1) / batch;
         return new TrainLoop(name(), config(), new LeNet(new Rng(seed).fork("init")), train, FashionMnist.test(),
                 OptimizerConfig.AdamW.of(0), LrSchedule.constant(lr), batch, epochs, true, schedule(), spe, null,
-                new Rng(seed).fork("order")).run(seed, out);
+                new Rng(seed).fork("order")).epochHook(epochHook).run(seed, out);
     }
 
     /** Builder for {@link CnnSetup}. */
@@ -83,6 +88,7 @@ public final class CnnSetup implements Setup {
         private int earlySteps = 200;
         private int earlyEvery = 10;
         private int trainLimit;
+        private EpochHook.Factory epochHook;
 
         private Builder() {
         }
@@ -117,6 +123,16 @@ public final class CnnSetup implements Setup {
         /** Use only the first n training images (0: all 60 000). */
         public Builder trainLimit(int n) {
             this.trainLimit = Checks.atLeast("trainLimit", n, 0);
+            return this;
+        }
+
+        /**
+         * Calls a fresh hook from {@code factory} with the initial weights and after every epoch and trains on from
+         * what it returns (e.g. embedded CMD); its description goes into the config as {@code epoch_hook}
+         * (default: none, null removes it).
+         */
+        public Builder epochHook(EpochHook.Factory factory) {
+            this.epochHook = factory;
             return this;
         }
 

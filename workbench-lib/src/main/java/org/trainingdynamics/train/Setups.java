@@ -71,6 +71,23 @@ public final class Setups {
      * {@link IllegalArgumentException} listing what is accepted.
      */
     public static Setup fromOptions(String name, Map<String, String> options) {
+        return fromOptions(name, options, null);
+    }
+
+    /** Setups that train in epochs and so take an {@link EpochHook} ({@code epochHook} on their builders). */
+    public static List<String> epochHookSetups() {
+        return List.of("sparse-parity", "cnn");
+    }
+
+    /**
+     * As {@link #fromOptions(String, Map)}, with an {@link EpochHook} (null: none) for the setups of
+     * {@link #epochHookSetups()}; other setups refuse one.
+     */
+    public static Setup fromOptions(String name, Map<String, String> options, EpochHook.Factory epochHook) {
+        if (epochHook != null && names().contains(name) && !epochHookSetups().contains(name)) {
+            throw new IllegalArgumentException("setup '" + name + "' takes no epoch hook (embedded CMD); setups "
+                    + "that train in epochs and take one: " + epochHookSetups());
+        }
         return switch (name) {
             case "omd-ogd" -> new Keys<>(name, onlineConvex())
                     .dbl("eta", OnlineConvexSetup.Builder::eta)
@@ -95,7 +112,7 @@ public final class Setups {
                     .integer("epochs", SparseParitySetup.Builder::epochs)
                     .integer("checkpoint-epochs", SparseParitySetup.Builder::checkpointEpochs)
                     .dbl("init-scale", SparseParitySetup.Builder::initScale)
-                    .apply(options).build();
+                    .apply(options).epochHook(epochHook).build();
             case "fcn" -> new Keys<>(name, fcn())
                     .integer("hidden", FcnSetup.Builder::hidden)
                     .dbl("lr", FcnSetup.Builder::lr)
@@ -112,7 +129,7 @@ public final class Setups {
                     .integer("epochs", CnnSetup.Builder::epochs)
                     .integer("early-steps", (b, n) -> b.earlyPhase(n, 10))
                     .integer("train-limit", CnnSetup.Builder::trainLimit)
-                    .apply(options).build();
+                    .apply(options).epochHook(epochHook).build();
             case "transformer" -> new Keys<>(name, transformer())
                     .integer("p", TransformerSetup.Builder::p)
                     .dbl("train-fraction", TransformerSetup.Builder::trainFraction)

@@ -27,6 +27,7 @@ public final class SparseParitySetup implements Setup {
     private final int epochs;
     private final int checkpointEpochs;
     private final double initScale;
+    private final EpochHook.Factory epochHook;
 
     private SparseParitySetup(Builder b) {
         bits = b.bits;
@@ -40,6 +41,7 @@ public final class SparseParitySetup implements Setup {
         epochs = b.epochs;
         checkpointEpochs = b.checkpointEpochs;
         initScale = b.initScale;
+        epochHook = b.epochHook;
     }
 
     /** A builder with the official defaults. */
@@ -69,6 +71,9 @@ public final class SparseParitySetup implements Setup {
         m.put("shuffle", true);
         m.put("epochs", epochs);
         m.put("checkpoints", CheckpointSchedule.everyEpochs(checkpointEpochs).describe());
+        if (epochHook != null) {
+            m.put("epoch_hook", epochHook.description());
+        }
         return m;
     }
 
@@ -88,7 +93,7 @@ public final class SparseParitySetup implements Setup {
         ModularArithmetic.Split split = data(seed);
         return new TrainLoop(name(), config(), model(seed), split.train(), split.test(), OptimizerConfig.Sgd.plain(weightDecay),
                 LrSchedule.constant(lr), batch, epochs, true, CheckpointSchedule.everyEpochs(checkpointEpochs), 0, null,
-                new Rng(seed).fork("order")).run(seed, out);
+                new Rng(seed).fork("order")).epochHook(epochHook).run(seed, out);
     }
 
     /** Builder for {@link SparseParitySetup}. */
@@ -104,6 +109,7 @@ public final class SparseParitySetup implements Setup {
         private int epochs = 300;
         private int checkpointEpochs = 10;
         private double initScale = 1.0;
+        private EpochHook.Factory epochHook;
 
         private Builder() {
         }
@@ -163,6 +169,16 @@ public final class SparseParitySetup implements Setup {
         /** Multiplier of the initial weights (the official {@code init_scaling}, default 1). */
         public Builder initScale(double s) {
             this.initScale = s;
+            return this;
+        }
+
+        /**
+         * Calls a fresh hook from {@code factory} with the initial weights and after every epoch and trains on from
+         * what it returns (e.g. embedded CMD); its description goes into the config as {@code epoch_hook}
+         * (default: none, null removes it).
+         */
+        public Builder epochHook(EpochHook.Factory factory) {
+            this.epochHook = factory;
             return this;
         }
 

@@ -18,6 +18,8 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
  * rate) and, every {@code evalEvery} updates (at every checkpoint when {@code evalEvery} ≤ 0) and at the end,
  * on the full training and test sets. The order
  * of examples comes from the run's data-order stream only, so a run is a pure function of config + seed.
+ * An optional {@link EpochHook} sees the initial weights and the weights after every epoch and replaces them
+ * (before that epoch's checkpoint and evaluation); without one nothing of this runs.
  */
 final class TrainLoop {
     private final String setupName;
@@ -35,6 +37,7 @@ final class TrainLoop {
     private final List<String> recorded;
     private final Rng order;
     private Runnable afterStep = () -> { };
+    private EpochHook.Factory epochHook;
 
     TrainLoop(String setupName, Map<String, Object> setupConfig, Model model, Dataset train, Dataset test, OptimizerConfig optimizer, LrSchedule schedule,
               int batchSize, int epochs, boolean shuffle, CheckpointSchedule checkpoints, long evalEvery,
@@ -64,6 +67,12 @@ final class TrainLoop {
         return this;
     }
 
+    /** Calls a fresh hook from {@code factory} with the initial weights and after every epoch (null: none). */
+    TrainLoop epochHook(EpochHook.Factory factory) {
+        this.epochHook = factory;
+        return this;
+    }
+
     /** Updates per epoch (the last batch may be smaller, as with PyTorch's {@code drop_last=False}). */
     int stepsPerEpoch() {
         return (train.size() + batchSize - 1) / batchSize;
@@ -90,10 +99,12 @@ final class TrainLoop {
         int spe = stepsPerEpoch();
         long total = (long) epochs * spe;
         Map<String, Double> last = new LinkedHashMap<>();
+        HookRunner hook = epochHook == null ? null : new HookRunner(epochHook, model.parameters());
         try (TrajectoryRecorder r = TrajectoryRecorder.create(out, specs, meta);
              Progress progress = Progress.start(setupName + " seed " + seed, total)) {
+            Map<String, Double> hookRow = hook == null ? Map.of() : hook.apply(0);
             record(r, rec, 0, 0);
-            log(r, 0, null, Double.NaN, last);
+            log(r, 0, null, Double.NaN, last, hookRow);
             long s = 0;
             for (int e = 1; e <= epochs; e++) {
                 int[] perm = shuffle && !fullBatch ? order.permutation(train.size()) : null;
@@ -105,12 +116,13 @@ final class TrainLoop {
                     afterStep.run();
                     s++;
                     boolean epochEnd = k == spe - 1;
+                    hookRow = hook == null ? Map.of() : epochEnd ? hook.apply(e) : hook.blankRow();
                     boolean ckpt = checkpoints.at(s, epochEnd, e);
                     if (ckpt) {
                         record(r, rec, s, (double) s / spe);
                     }
                     boolean eval = evalEvery > 0 ? s % evalEvery == 0 : ckpt;
-                    log(r, s, st, lr, eval || s == total ? last : null);
+                    log(r, s, st, lr, eval || s == total ? last : null, hookRow);
                     progress.step();
                     if (s % 50 == 0) {
                         progress.status(String.format("loss %.4f", st.loss()));
@@ -145,8 +157,12 @@ final class TrainLoop {
         return c.data().asFloat();
     }
 
-    /** One metrics row; full-set evaluation when {@code last} is non-null (it receives the evaluated values). */
-    private void log(TrajectoryRecorder r, long s, Model.BatchStats st, double lr, Map<String, Double> last) {
+    /**
+     * One metrics row; full-set evaluation when {@code last} is non-null (it receives the evaluated values);
+     * {@code extra} (the epoch hook's metrics) is appended to the row and its values kept in {@code last}.
+     */
+    private void log(TrajectoryRecorder r, long s, Model.BatchStats st, double lr, Map<String, Double> last,
+                     Map<String, Double> extra) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("batch_loss", st == null ? Double.NaN : st.loss());
         row.put("batch_acc", st == null ? Double.NaN : st.accuracy());
@@ -158,6 +174,13 @@ final class TrainLoop {
         row.put("train_acc", tr == null ? nan : tr.accuracy());
         row.put("test_loss", te == null ? nan : te.loss());
         row.put("test_acc", te == null ? nan : te.accuracy());
+        for (Map.Entry<String, Double> x : extra.entrySet()) {
+            if (row.containsKey(x.getKey())) {
+                throw new IllegalArgumentException("epoch hook metric '" + x.getKey()
+                        + "' clashes with a training-loop column " + row.keySet());
+            }
+            row.put(x.getKey(), x.getValue() == null ? nan : x.getValue());
+        }
         r.logMetrics(s, row);
         if (last != null) {
             row.forEach((k, v) -> {
@@ -165,6 +188,84 @@ final class TrainLoop {
                     last.put(k, v);
                 }
             });
+        }
+    }
+
+    /** One run's epoch hook: flattens the parameters, calls the hook, checks and writes back its answer. */
+    private static final class HookRunner {
+        private final EpochHook hook;
+        private final List<Parameter> params;
+        private final int n;
+        private final Map<String, Double> blank = new LinkedHashMap<>();
+
+        HookRunner(EpochHook.Factory factory, List<Parameter> params) {
+            this.params = params;
+            List<TensorSpec> tensors = new ArrayList<>();
+            long total = 0;
+            for (Parameter p : params) {
+                tensors.add(new TensorSpec(p.name(), p.value().shape(), DType.FLOAT32));
+                total += p.value().length();
+            }
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("an epoch hook needs fewer than 2^31 parameters, the model has " + total);
+            }
+            this.n = (int) total;
+            this.hook = factory.create(tensors);
+        }
+
+        /** Calls the hook after {@code epoch}, writes its parameters back and returns its metrics. */
+        Map<String, Double> apply(int epoch) {
+            double[] flat = new double[n];
+            int off = 0;
+            for (Parameter p : params) {
+                INDArray a = p.value();
+                double[] v = (a.isView() || a.ordering() != 'c' ? a.dup('c') : a).data().asDouble();
+                System.arraycopy(v, 0, flat, off, v.length);
+                off += v.length;
+            }
+            double[] next = hook.onEpoch(epoch, flat);
+            if (next == null || next.length != n) {
+                throw new IllegalArgumentException("epoch hook returned " + (next == null ? "null" : next.length
+                        + " values") + " after epoch " + epoch + "; the model has " + n + " parameters");
+            }
+            off = 0;
+            for (Parameter p : params) {
+                int len = (int) p.value().length();
+                for (int i = off; i < off + len; i++) {
+                    if (!Double.isFinite(next[i])) {
+                        throw new IllegalArgumentException("epoch hook returned a non-finite value (" + next[i] + ") for "
+                                + p.name() + " after epoch " + epoch);
+                    }
+                }
+                write(p.value(), next, off, len);
+                off += len;
+            }
+            Map<String, Double> m = hook.metrics();
+            for (String k : m.keySet()) {
+                blank.putIfAbsent(k, Double.NaN);
+            }
+            return m;
+        }
+
+        /** The hook's metric columns, all missing (rows between epoch ends). */
+        Map<String, Double> blankRow() {
+            return blank;
+        }
+
+        /** Writes {@code v[off, off + len)} into {@code a} in row-major order, rounding to float32 in Java for float arrays. */
+        private static void write(INDArray a, double[] v, int off, int len) {
+            INDArray src;
+            if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+                float[] f = new float[len];
+                for (int i = 0; i < len; i++) {
+                    f[i] = (float) v[off + i];
+                }
+                src = org.nd4j.linalg.factory.Nd4j.create(f, a.shape(), 'c');
+            } else {
+                src = org.nd4j.linalg.factory.Nd4j.create(java.util.Arrays.copyOfRange(v, off, off + len), a.shape(), 'c')
+                        .castTo(a.dataType());
+            }
+            a.assign(src);
         }
     }
 }
