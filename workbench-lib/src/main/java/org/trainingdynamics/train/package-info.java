@@ -10,6 +10,8 @@
  * seed sweeps, and {@link org.trainingdynamics.train.BundledData} defines the trajectories bundled in
  * {@code data/}. Networks are trained with hand-derived backpropagation on ND4J GEMMs
  * ({@link org.trainingdynamics.train.Mlp}) and PyTorch-equivalent optimisers
- * ({@link org.trainingdynamics.train.OptimizerConfig}). See docs/training.md.
+ * ({@link org.trainingdynamics.train.OptimizerConfig}). The epoch-based setups take an
+ * {@link org.trainingdynamics.train.EpochHook} that may replace the weights after every epoch (embedded CMD,
+ * docs/cmd.md). See docs/training.md.
  */
 package org.trainingdynamics.train;
