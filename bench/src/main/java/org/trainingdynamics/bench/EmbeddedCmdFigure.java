@@ -64,12 +64,12 @@ public final class EmbeddedCmdFigure {
         }
         System.out.printf("N = %d parameters; plain run %.0f s, embedded run %.0f s%n", n, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         System.out.println(hooks.get(0).history().print());
-        XYChart c = Figures.xy(String.format("Embedded CMD, LeNet-5-like CNN, %d Fashion-MNIST images (F=%d, L=%d, P=%s%%)",
+        XYChart c = Figures.xy(String.format("Embedded CMD on the CNN, %d images (F=%d, L=%d, P=%.0f%%)",
                 limit, warmup, window, percent), "epoch", "fraction");
         c.addSeries("embedded parameters (fraction of N)", x, fraction);
         c.addSeries("test accuracy, plain Adam", x, accPlain);
         c.addSeries("test accuracy, embedded CMD", x, accEmbedded);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(1.0);
         System.out.println("saved " + Figures.save(c, base));

@@ -203,7 +203,8 @@ final class TrainLoop {
             List<TensorSpec> tensors = new ArrayList<>();
             long total = 0;
             for (Parameter p : params) {
-                tensors.add(new TensorSpec(p.name(), p.value().shape(), DType.FLOAT32));
+                DType dtype = p.value().dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? DType.FLOAT64 : DType.FLOAT32;
+                tensors.add(new TensorSpec(p.name(), p.value().shape(), dtype));
                 total += p.value().length();
             }
             if (total > Integer.MAX_VALUE - 8) {
@@ -237,6 +238,11 @@ final class TrainLoop {
                                 + p.name() + " after epoch " + epoch);
                     }
                 }
+                off += len;
+            }
+            off = 0;
+            for (Parameter p : params) {
+                int len = (int) p.value().length();
                 write(p.value(), next, off, len);
                 off += len;
             }
