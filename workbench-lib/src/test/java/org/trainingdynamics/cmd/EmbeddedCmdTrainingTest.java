@@ -2,7 +2,6 @@ package org.trainingdynamics.cmd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trainingdynamics.train.EpochHook;
 import org.trainingdynamics.train.Setups;
+import org.trainingdynamics.train.data.IdxFiles;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
 import tech.tablesaw.api.Table;
@@ -45,8 +45,8 @@ class EmbeddedCmdTrainingTest {
     @Test
     void trainingContinuesFromTheEmbeddedStateOnTheOfficialSchedule() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("fmnist"));
-        writeSplit(data, "train", 64, new Random(3));
-        writeSplit(data, "t10k", 32, new Random(4));
+        IdxFiles.plantedSplit(data, "train", 64, new Random(3)::nextInt);
+        IdxFiles.plantedSplit(data, "t10k", 32, new Random(4)::nextInt);
         System.setProperty("workbench.fashionMnist", data.toString());
 
         EmbeddedCmd.Config cfg = new EmbeddedCmd.Config(WARMUP, WINDOW, PERCENT, false,
@@ -195,37 +195,5 @@ class EmbeddedCmdTrainingTest {
         }
         double a = sxx == 0 ? 0 : sxy / sxx;
         return new double[]{a, mw - a * mr};
-    }
-
-    /** An IDX split whose class c lights up image rows 2c+4..2c+6 (a learnable planted pattern). */
-    static void writeSplit(Path dir, String name, int count, Random rng) throws Exception {
-        byte[] img = new byte[count * 784];
-        byte[] lbl = new byte[count];
-        for (int i = 0; i < count; i++) {
-            int c = rng.nextInt(10);
-            lbl[i] = (byte) c;
-            for (int j = 0; j < 784; j++) {
-                int row = j / 28;
-                img[i * 784 + j] = (byte) (row >= 2 * c + 4 && row < 2 * c + 7 ? 200 + rng.nextInt(50) : rng.nextInt(40));
-            }
-        }
-        Files.write(dir.resolve(name + "-images-idx3-ubyte"), idx(new int[]{count, 28, 28}, img));
-        Files.write(dir.resolve(name + "-labels-idx1-ubyte"), idx(new int[]{count}, lbl));
-    }
-
-    private static byte[] idx(int[] shape, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(0);
-        out.write(0x08);
-        out.write(shape.length);
-        for (int s : shape) {
-            out.write(s >>> 24);
-            out.write(s >>> 16);
-            out.write(s >>> 8);
-            out.write(s);
-        }
-        out.writeBytes(data);
-        return out.toByteArray();
     }
 }

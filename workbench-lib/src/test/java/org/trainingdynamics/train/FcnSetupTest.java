@@ -2,12 +2,12 @@ package org.trainingdynamics.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.trainingdynamics.train.data.IdxFiles;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
 
@@ -21,43 +21,11 @@ class FcnSetupTest {
         System.clearProperty("workbench.fashionMnist");
     }
 
-    private static byte[] idx(int[] shape, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(0);
-        out.write(0x08);
-        out.write(shape.length);
-        for (int s : shape) {
-            out.write(s >>> 24);
-            out.write(s >>> 16);
-            out.write(s >>> 8);
-            out.write(s);
-        }
-        out.writeBytes(data);
-        return out.toByteArray();
-    }
-
-    private static void split(Path dir, String name, int n, Rng rng) throws Exception {
-        byte[] img = new byte[n * 784];
-        byte[] lbl = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = rng.nextInt(10);
-            lbl[i] = (byte) c;
-            for (int j = 0; j < 784; j++) {
-                // class c lights up rows 2c..2c+2: a learnable planted pattern
-                int row = j / 28;
-                img[i * 784 + j] = (byte) (row >= 2 * c + 4 && row < 2 * c + 7 ? 200 + rng.nextInt(50) : rng.nextInt(40));
-            }
-        }
-        Files.write(dir.resolve(name + "-images-idx3-ubyte"), idx(new int[]{n, 28, 28}, img));
-        Files.write(dir.resolve(name + "-labels-idx1-ubyte"), idx(new int[]{n}, lbl));
-    }
-
     @Test
     void recordsEveryUpdateOfBaseAndPerturbedCopies() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("fmnist"));
-        split(data, "train", 600, new Rng(1));
-        split(data, "t10k", 200, new Rng(2));
+        IdxFiles.plantedSplit(data, "train", 600, new Rng(1)::nextInt);
+        IdxFiles.plantedSplit(data, "t10k", 200, new Rng(2)::nextInt);
         System.setProperty("workbench.fashionMnist", data.toString());
         RunResult r = Setups.fcn().hidden(10).copies(3).build().run(7, tmp.resolve("run"));
         assertThat(r.trajectories()).extracting(p -> p.getFileName().toString()).containsExactly("copy-0", "copy-1", "copy-2");
@@ -84,8 +52,8 @@ class FcnSetupTest {
     @Test
     void cnnRecordsEarlyUpdatesAndEpochEndsAndLearns() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("fmnist"));
-        split(data, "train", 256, new Rng(3));
-        split(data, "t10k", 64, new Rng(4));
+        IdxFiles.plantedSplit(data, "train", 256, new Rng(3)::nextInt);
+        IdxFiles.plantedSplit(data, "t10k", 64, new Rng(4)::nextInt);
         System.setProperty("workbench.fashionMnist", data.toString());
         RunResult r = Setups.cnn().trainLimit(256).batch(64).epochs(3).earlyPhase(4, 2).build().run(1, tmp.resolve("cnn"));
         Trajectory t = Trajectories.open(r.dir());

@@ -2,6 +2,7 @@ package org.trainingdynamics.train.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.trainingdynamics.train.data.IdxFiles.idx;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,22 +17,6 @@ import org.trainingdynamics.trajectory.TrajectoryFormatException;
 class IdxTest {
     @TempDir
     Path tmp;
-
-    static byte[] idx(int[] shape, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(0);
-        out.write(0x08);
-        out.write(shape.length);
-        for (int s : shape) {
-            out.write(s >>> 24);
-            out.write(s >>> 16);
-            out.write(s >>> 8);
-            out.write(s);
-        }
-        out.writeBytes(data);
-        return out.toByteArray();
-    }
 
     static byte[] gzip(byte[] raw) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
