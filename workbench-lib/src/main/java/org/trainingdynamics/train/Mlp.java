@@ -1,6 +1,5 @@
 package org.trainingdynamics.train;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.trainingdynamics.train.data.Dataset;
 
@@ -20,9 +20,14 @@ import org.trainingdynamics.train.data.Dataset;
  * z₁ = Σ_j E[token_j] — the "emb(a) + emb(b)" input of the grokking MLP (Yunis et al. 2024, §6 of the
  * workbench's spectral notes). Hand-derived gradients were chosen over SameDiff after measuring (see
  * docs/BENCHMARKS.md, Trainers). Gradients are checked against finite differences in the tests.
+ *
+ * <p>A batch is processed in row chunks (see {@link #chunkRows}): forward, loss gradient and backward per chunk,
+ * the weight gradients accumulated over chunks, so each chunk's activations stay in the cache between passes.
  */
 public final class Mlp implements Model {
     private static final int EVAL_CHUNK = 4096;
+    /** Floats in the widest activation block of one row chunk of a training batch (1 MiB); see {@link #chunkRows}. */
+    private static final int CHUNK_FLOATS = 1 << 18;
     private final int[] widths;
     private final boolean embedding;
     private final boolean bias;
@@ -32,6 +37,8 @@ public final class Mlp implements Model {
     private final List<Parameter> params = new ArrayList<>();
     /** Work arrays reused across steps (activations, logits, gradients), keyed by role; see {@link #work}. */
     private final Map<String, INDArray> work = new HashMap<>();
+    /** Java work arrays reused across steps (activations, loss gradients, the embedding gradient), by role. */
+    private final Map<String, float[]> heapWork = new HashMap<>();
 
     private Mlp(int[] widths, boolean embedding, boolean bias, Loss loss, String[] names, Init[] inits,
                 double[] scales, Rng rng) {
@@ -138,22 +145,41 @@ public final class Mlp implements Model {
     }
 
     /**
-     * Forward pass; returns the activations a₀ (the inputs, null for tokens), a₁ = ReLU(z₁), …, and as the
-     * last entry the outputs z_L. ReLU is applied in place (z is not needed again: 1[z &gt; 0] = 1[a &gt; 0]).
-     * The returned arrays are this model's work arrays, valid until the next forward pass.
+     * Rows per chunk: a batch is processed in row chunks whose widest activation block holds about
+     * {@link #CHUNK_FLOATS} floats, so that the activations written by one pass are still in the cache when
+     * the next pass (GEMM, loss, mask, scatter) reads them. A batch that fits is one chunk.
      */
-    private INDArray[] forward(Dataset d) {
+    private int chunkRows(int n) {
+        int widest = 1;
+        for (int l = 1; l < widths.length; l++) {
+            widest = Math.max(widest, widths[l]);
+        }
+        int target = Math.max(1, CHUNK_FLOATS / widest);
+        int chunks = (n + target - 1) / target;
+        return (n + chunks - 1) / chunks;
+    }
+
+    /**
+     * Forward pass over rows [r0, r0 + m) of {@code d}; returns the activations a₀ (the input rows, null for
+     * tokens), a₁ = ReLU(z₁), …, and as the last entry the outputs z_L. ReLU is applied in place (z is not
+     * needed again: 1[z &gt; 0] = 1[a &gt; 0]). The returned arrays are this model's work arrays, valid until the
+     * next forward pass with the same number of rows. {@code table} is {@link #embeddingTable()} (null without
+     * an embedding).
+     */
+    private INDArray[] forward(Dataset d, int r0, int m, float[] table) {
         int layers = w.length;
-        int n = d.size();
         INDArray[] a = new INDArray[layers + 1];
-        a[0] = d.features();
+        if (!embedding) {
+            a[0] = r0 == 0 && m == d.size() ? d.features()
+                    : d.features().get(NDArrayIndex.interval(r0, r0 + m), NDArrayIndex.all());
+        }
         for (int l = 0; l < layers; l++) {
             boolean relu = l + 1 < layers;
             INDArray z;
             if (l == 0 && embedding) {
-                z = gatherSum(d.tokens(), relu);
+                z = gatherSum(table, d.tokens(), r0, m, relu);
             } else {
-                z = Nd4j.gemm(a[l], w[l], work("z" + l, n, widths[l + 1]), false, true, 1.0, 0.0);
+                z = Nd4j.gemm(a[l], w[l], work("z" + l, m, widths[l + 1]), false, true, 1.0, 0.0);
                 if (bias) {
                     z.addiRowVector(b[l]);
                 }
@@ -167,132 +193,199 @@ public final class Mlp implements Model {
     }
 
     /**
-     * A work array [rows, cols] for {@code role}, reused while the shape stays the same (full-batch training
-     * calls this with the same shapes every step, so no off-heap allocation happens per step).
+     * A work array [rows, cols] for {@code role}, reused from call to call (full-batch training asks for the
+     * same shapes every step, so no off-heap allocation happens per step).
      */
     private INDArray work(String role, int rows, int cols) {
-        INDArray a = work.get(role);
-        if (a == null || a.rows() != rows || a.columns() != cols) {
+        String key = role + ":" + rows;
+        INDArray a = work.get(key);
+        if (a == null || a.columns() != cols) {
             a = Nd4j.zeros(DataType.FLOAT, rows, cols);
-            work.put(role, a);
+            work.put(key, a);
+        }
+        return a;
+    }
+
+    /** A Java copy of the embedding table (a work array refreshed by each call), or null without an embedding. */
+    private float[] embeddingTable() {
+        if (!embedding) {
+            return null;
+        }
+        int len = widths[0] * widths[1];
+        float[] e = heap("E", len);
+        w[0].data().asNioFloat().get(0, e, 0, len);
+        return e;
+    }
+
+    /** A Java work array of at least {@code length} floats for {@code role}, reused from call to call. */
+    private float[] heap(String role, int length) {
+        float[] a = heapWork.get(role);
+        if (a == null || a.length < length) {
+            a = new float[length];
+            heapWork.put(role, a);
         }
         return a;
     }
 
     /**
-     * z₁ = Σ_j E[token_j], row by row in one Java pass over a row buffer (the same float additions in the same
-     * order as summing gathered rows), written into a work array; then ND4J's ReLU in place when {@code relu}
-     * (branch-free and vectorised; a per-element branch on the sign in Java costs a misprediction per element).
+     * z₁ = Σ_j E[token_j] for rows [r0, r0 + m) in one Java pass (the float additions in token order), with
+     * ReLU when {@code relu} applied in the same pass as (x + |x|)·½ — exact (x + x and the halving are exact
+     * in float) and branch-free, so the JIT vectorises it (a per-element branch on the sign mispredicts). The
+     * result stays in the Java work array {@code a1} (the backward pass takes the ReLU mask from it) and is
+     * copied in bulk into an ND4J work array for the GEMM.
      */
-    private INDArray gatherSum(int[][] tokens, boolean relu) {
-        int n = tokens.length;
+    private INDArray gatherSum(float[] e, int[][] tokens, int r0, int m, boolean relu) {
         int h = widths[1];
-        float[] e = w[0].data().asFloat();
-        INDArray z = work("embed", n, h);
-        FloatBuffer zb = z.data().asNioFloat();
-        float[] row = new float[h];
-        for (int i = 0; i < n; i++) {
-            int[] t = tokens[i];
-            System.arraycopy(e, t[0] * h, row, 0, h);
-            for (int j = 1; j < t.length; j++) {
-                int off = t[j] * h;
+        float[] z = heap("a1", m * h);
+        for (int i = 0; i < m; i++) {
+            int[] t = tokens[r0 + i];
+            int o = i * h;
+            int o0 = t[0] * h;
+            if (t.length == 2) {
+                int o1 = t[1] * h;
                 for (int k = 0; k < h; k++) {
-                    row[k] += e[off + k];
+                    z[o + k] = e[o0 + k] + e[o1 + k];
+                }
+            } else {
+                System.arraycopy(e, o0, z, o, h);
+                for (int j = 1; j < t.length; j++) {
+                    int off = t[j] * h;
+                    for (int k = 0; k < h; k++) {
+                        z[o + k] += e[off + k];
+                    }
                 }
             }
-            zb.put(i * h, row);
+            if (relu) {
+                for (int k = 0; k < h; k++) {
+                    float x = z[o + k];
+                    z[o + k] = (x + Math.abs(x)) * 0.5f;
+                }
+            }
         }
-        return relu ? Transforms.relu(z, false) : z;
+        INDArray out = work("embed", m, h);
+        out.data().asNioFloat().put(0, z, 0, m * h);
+        return out;
     }
 
+    /**
+     * Gradients of the mean loss over the batch, computed chunk by chunk over rows (see {@link #chunkRows}):
+     * each chunk runs forward, loss gradient (scaled by 1/batch size) and backward, and the weight gradients
+     * accumulate over chunks (GEMMs with β = 1 after the first chunk).
+     */
     @Override
     public BatchStats gradients(Dataset batch) {
         check(batch);
         int layers = w.length;
-        INDArray[] a = forward(batch);
-        float[] out = a[layers].data().asFloat();
         int n = batch.size();
         int c = widths[widths.length - 1];
-        float[] dz = new float[n * c];
-        BatchStats stats = lossAndGrad(out, batch, n, c, dz);
-        INDArray d = work("dz", n, c);
-        d.data().asNioFloat().put(0, dz);
-        for (int l = layers - 1; l >= 0; l--) {
-            Parameter pw = params.get(bias ? 2 * l : l);
-            if (l == 0 && embedding) {
-                scatterGrad(d, null, batch.tokens(), pw.grad());
-                break;
-            }
-            Nd4j.gemm(d, a[l], pw.grad(), true, false, 1.0, 0.0);
-            if (bias) {
-                params.get(2 * l + 1).grad().assign(d.sum(true, 0));
-            }
-            if (l > 0) {
-                INDArray da = Nd4j.gemm(d, w[l], work("da" + l, n, widths[l]), false, false, 1.0, 0.0);
-                if (l == 1 && embedding) {
-                    scatterGrad(da, a[1], batch.tokens(), params.get(0).grad());
+        int rows = chunkRows(n);
+        float[] table = embeddingTable();
+        double total = 0;
+        int correct = 0;
+        for (int r0 = 0; r0 < n; r0 += rows) {
+            int m = Math.min(rows, n - r0);
+            boolean first = r0 == 0;
+            boolean last = r0 + m == n;
+            INDArray[] a = forward(batch, r0, m, table);
+            float[] out = heap("out", m * c);
+            a[layers].data().asNioFloat().get(0, out, 0, m * c);
+            float[] dz = heap("dz", m * c);
+            CrossEntropy.Sums s = lossSums(out, batch, r0, m, c, n, dz);
+            total += s.loss();
+            correct += s.correct();
+            INDArray d = work("dz", m, c);
+            d.data().asNioFloat().put(0, dz, 0, m * c);
+            for (int l = layers - 1; l >= 0; l--) {
+                Parameter pw = params.get(bias ? 2 * l : l);
+                if (l == 0 && embedding) {
+                    scatterGrad(d, false, batch.tokens(), r0, m, first, last, pw.grad());
                     break;
                 }
-                d = da.muli(Transforms.step(a[l], false)); // a[l] is not needed after this
+                Nd4j.gemm(d, a[l], pw.grad(), true, false, 1.0, first ? 0.0 : 1.0);
+                if (bias) {
+                    INDArray gb = params.get(2 * l + 1).grad();
+                    if (first) {
+                        gb.assign(d.sum(true, 0));
+                    } else {
+                        gb.addi(d.sum(true, 0));
+                    }
+                }
+                if (l > 0) {
+                    INDArray da = Nd4j.gemm(d, w[l], work("da" + l, m, widths[l]), false, false, 1.0, 0.0);
+                    if (l == 1 && embedding) {
+                        scatterGrad(da, true, batch.tokens(), r0, m, first, last, params.get(0).grad());
+                        break;
+                    }
+                    d = da.muli(Transforms.step(a[l], false)); // a[l] is not needed after this
+                }
             }
         }
-        return stats;
+        return stats(total, correct, n);
     }
 
     /**
-     * Embedding gradient: ∂E[tok] += ∂z₁ row of every example using tok, in one Java pass. When {@code act} (a₁)
-     * is given, ∂z₁ = ∂a₁ ⊙ 1[a₁ &gt; 0], with the mask made by ND4J's {@code step} in place on a₁ (not needed
-     * any more) and multiplied in here: the same products as {@code da.muli(step(a₁))}, without the extra passes.
+     * Embedding gradient: ∂E[tok] += ∂z₁ row of every example in rows [r0, r0 + m) using tok, in one Java pass
+     * into the Java work array {@code gE} (zeroed at the first chunk, copied into {@code grad} after the last).
+     * With {@code masked}, ∂z₁ = ∂a₁ ⊙ 1[a₁ &gt; 0], the mask taken from the forward pass's Java copy of a₁ as
+     * min(a·2¹²⁶·2¹²⁶, 1): exactly 1 for every a &gt; 0 (subnormals included) and 0 for a = +0, branch-free.
      */
-    private void scatterGrad(INDArray da, INDArray act, int[][] tokens, INDArray grad) {
+    private void scatterGrad(INDArray da, boolean masked, int[][] tokens, int r0, int m, boolean first, boolean last,
+                             INDArray grad) {
         int h = widths[1];
-        FloatBuffer db = da.data().asNioFloat();
-        FloatBuffer mb = act == null ? null : Transforms.step(act, false).data().asNioFloat();
-        float[] g = new float[widths[0] * h];
-        float[] dd = new float[h];
-        float[] mask = new float[h];
-        for (int i = 0; i < tokens.length; i++) {
+        float[] g = heap("gE", widths[0] * h);
+        if (first) {
+            Arrays.fill(g, 0, widths[0] * h, 0f);
+        }
+        float[] dd = heap("da1", m * h);
+        da.data().asNioFloat().get(0, dd, 0, m * h);
+        float[] act = masked ? heap("a1", m * h) : null;
+        for (int i = 0; i < m; i++) {
             int off = i * h;
-            db.get(off, dd);
-            if (mb != null) {
-                mb.get(off, mask);
+            if (masked) {
                 for (int j = 0; j < h; j++) {
-                    dd[j] *= mask[j];
+                    dd[off + j] *= Math.min(act[off + j] * 0x1p126f * 0x1p126f, 1f);
                 }
             }
-            for (int tok : tokens[i]) {
+            for (int tok : tokens[r0 + i]) {
                 int row = tok * h;
                 for (int j = 0; j < h; j++) {
-                    g[row + j] += dd[j];
+                    g[row + j] += dd[off + j];
                 }
             }
         }
-        grad.data().asNioFloat().put(0, g);
+        if (last) {
+            grad.data().asNioFloat().put(0, g, 0, widths[0] * h);
+        }
     }
 
-    /** Mean loss and accuracy of outputs {@code out} [n, c]; writes ∂loss/∂out into {@code dz} when non-null. */
-    private BatchStats lossAndGrad(float[] out, Dataset d, int n, int c, float[] dz) {
+    /**
+     * Summed loss and number correct of outputs {@code out} [m, c] for rows [r0, r0 + m) of {@code d}; writes
+     * ∂(mean loss over {@code n} examples)/∂out into {@code dz} when non-null.
+     */
+    private CrossEntropy.Sums lossSums(float[] out, Dataset d, int r0, int m, int c, int n, float[] dz) {
         double total = 0;
         int correct = 0;
         switch (loss) {
             case CROSS_ENTROPY -> {
-                return CrossEntropy.lossAndGrad(out, d.classes(), n, c, dz);
+                return CrossEntropy.sums(out, d.classes(), r0, m, c, dz, n);
             }
             case HINGE -> {
                 float[] y = d.targets();
-                for (int i = 0; i < n; i++) {
-                    double margin = 1 - y[i] * out[i];
+                for (int i = 0; i < m; i++) {
+                    float yi = y[r0 + i];
+                    double margin = 1 - yi * out[i];
                     total += Math.max(0, margin);
-                    correct += Math.signum(out[i]) == y[i] ? 1 : 0;
+                    correct += Math.signum(out[i]) == yi ? 1 : 0;
                     if (dz != null) {
-                        dz[i] = margin > 0 ? -y[i] / (float) n : 0f;
+                        dz[i] = margin > 0 ? -yi / (float) n : 0f;
                     }
                 }
             }
             case SQUARED_ERROR -> {
                 float[] y = d.targets();
-                for (int i = 0; i < n * c; i++) {
-                    double r = out[i] - y[i];
+                int o = r0 * c;
+                for (int i = 0; i < m * c; i++) {
+                    double r = out[i] - y[o + i];
                     total += 0.5 * r * r;
                     if (dz != null) {
                         dz[i] = (float) (r / n);
@@ -301,11 +394,16 @@ public final class Mlp implements Model {
             }
             default -> throw new IllegalStateException();
         }
-        double acc = loss == Loss.SQUARED_ERROR ? Double.NaN : (double) correct / n;
+        return new CrossEntropy.Sums(total, correct);
+    }
+
+    /** Mean loss and accuracy from summed loss and count correct over {@code n} examples. */
+    private BatchStats stats(double total, int correct, int n) {
         if (!Double.isFinite(total)) {
             throw new IllegalStateException("training diverged: the " + loss + " loss is " + total
                     + " (lower the learning rate)");
         }
+        double acc = loss == Loss.SQUARED_ERROR ? Double.NaN : (double) correct / n;
         return new BatchStats(total / n, acc, n);
     }
 
@@ -316,22 +414,18 @@ public final class Mlp implements Model {
         int c = widths[widths.length - 1];
         double loss = 0;
         double acc = 0;
+        float[] table = embeddingTable();
         for (int s = 0; s < n; s += EVAL_CHUNK) {
             int m = Math.min(EVAL_CHUNK, n - s);
-            Dataset chunk = s == 0 && m == n ? data : data.subset(range(s, m));
-            INDArray[] a = forward(chunk);
-            BatchStats st = lossAndGrad(a[w.length].data().asFloat(), chunk, m, c, null);
+            INDArray[] a = forward(data, s, m, table);
+            float[] out = heap("out", m * c);
+            a[w.length].data().asNioFloat().get(0, out, 0, m * c);
+            CrossEntropy.Sums sums = lossSums(out, data, s, m, c, m, null);
+            BatchStats st = stats(sums.loss(), sums.correct(), m);
             loss += st.loss() * m;
             acc += st.accuracy() * m;
         }
         return new BatchStats(loss / n, acc / n, n);
     }
 
-    private static int[] range(int start, int len) {
-        int[] r = new int[len];
-        for (int i = 0; i < len; i++) {
-            r[i] = start + i;
-        }
-        return r;
-    }
 }

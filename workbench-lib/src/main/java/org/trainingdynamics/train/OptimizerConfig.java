@@ -156,29 +156,35 @@ public sealed interface OptimizerConfig {
         }
     }
 
-    /** The values of a contiguous array as doubles (bulk copy for float32). */
+    /**
+     * The values of a contiguous array as doubles, read with one bulk copy from the off-heap buffer (ND4J's
+     * {@code asFloat()} copies element by element and cost ~0.2 ms per 50 000 floats).
+     */
     private static double[] values(org.nd4j.linalg.api.ndarray.INDArray a) {
+        int n = (int) a.length();
+        double[] d = new double[n];
         if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-            float[] f = a.data().asFloat();
-            double[] d = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
+            float[] f = new float[n];
+            a.data().asNioFloat().get(0, f);
+            for (int i = 0; i < n; i++) {
                 d[i] = f[i];
             }
-            return d;
+        } else {
+            a.data().asNioDouble().get(0, d);
         }
-        return a.data().asDouble();
+        return d;
     }
 
-    /** Writes doubles back into a contiguous array, rounding to float32 where the array is float32. */
+    /** Writes doubles back into a contiguous array (one bulk copy), rounding to float32 where the array is float32. */
     private static void store(org.nd4j.linalg.api.ndarray.INDArray a, double[] v) {
         if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
             float[] f = new float[v.length];
             for (int i = 0; i < v.length; i++) {
                 f[i] = (float) v[i];
             }
-            a.data().setData(f);
+            a.data().asNioFloat().put(0, f);
         } else {
-            a.data().setData(v);
+            a.data().asNioDouble().put(0, v);
         }
     }
 

@@ -71,6 +71,26 @@ class MlpTest {
     }
 
     @Test
+    void gradientsAccumulatedOverRowChunksMatchFiniteDifferences() {
+        // width 2048: a batch is processed in chunks of 128 rows, so these batches take 3 chunks each
+        ModularArithmetic.Split s = ModularArithmetic.addition(17, 0.99, false, new Rng(11));
+        assertThat(s.train().size()).isGreaterThan(256);
+        Mlp emb = Mlp.embedding(new int[]{17, 2048, 17}, false, Init.NORMAL, Init.TORCH_LINEAR, 0.5, Loss.CROSS_ENTROPY,
+                new String[]{"embed", "out"}, new Rng(12));
+        checkGradients(emb, s.train());
+        Rng r = new Rng(13);
+        int n = 300;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(3);
+        }
+        Dataset d = new Dataset("chunks", Nd4j.create(r.normalFloats(n * 5, 1), new long[]{n, 5}, 'c'), null, y, null, 3);
+        Mlp dense = Mlp.dense(new int[]{5, 2048, 3}, true, Init.TORCH_LINEAR, 1.0, Loss.CROSS_ENTROPY,
+                new String[]{"fc1", "fc2"}, new Rng(14));
+        checkGradients(dense, d);
+    }
+
+    @Test
     void mismatchedInputsAreRejectedByName() {
         Mlp m = Mlp.dense(new int[]{4, 3, 2}, false, Init.TORCH_LINEAR, 1.0, Loss.CROSS_ENTROPY, new String[]{"a", "b"}, new Rng(1));
         Dataset d = new Dataset("five-features", Nd4j.zeros(2, 5).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), null,
