@@ -2,9 +2,6 @@ package org.trainingdynamics.dln;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -102,7 +99,11 @@ public final class DmftSolver {
 
     /** Memory kernel M = I − (I + R)⁻¹ (strictly lower-triangular). */
     public static double[][] memory(double[][] response) {
-        double[][] g = inverseUnitLower(response);
+        return memoryFromInverse(inverseUnitLower(response));
+    }
+
+    /** M = I − G⁻¹ from G⁻¹ (overwritten). */
+    private static double[][] memoryFromInverse(double[][] g) {
         for (int i = 0; i < g.length; i++) {
             for (int j = 0; j < g.length; j++) {
                 g[i][j] = (i == j ? 1 : 0) - g[i][j];
@@ -113,18 +114,24 @@ public final class DmftSolver {
 
     /** Residual correlation C_r = G⁻¹(σ²𝟙𝟙ᵀ + C_Δ)G⁻ᵀ; its diagonal is the train loss E_tr. */
     public static double[][] residualCorrelation(DmftKernels k, double sigma) {
+        return residualCorrelation(k, sigma, inverseUnitLower(k.response()));
+    }
+
+    /** C_r from the kernels and a precomputed G⁻¹ (two ND4J GEMMs). */
+    private static double[][] residualCorrelation(DmftKernels k, double sigma, double[][] ginv) {
         int n = k.size();
-        DMatrixRMaj gi = new DMatrixRMaj(inverseUnitLower(k.response()));
-        DMatrixRMaj c = new DMatrixRMaj(k.cDelta());
-        CommonOps_DDRM.add(c, sigma * sigma);
-        DMatrixRMaj t = new DMatrixRMaj(n, n);
-        CommonOps_DDRM.mult(gi, c, t);
-        DMatrixRMaj out = new DMatrixRMaj(n, n);
-        CommonOps_DDRM.multTransB(t, gi, out);
-        double[][] o = new double[n][n];
+        INDArray gi = nd(ginv);
+        INDArray c = nd(k.cDelta()).addi(sigma * sigma);
+        INDArray t = Nd4j.create(DataType.DOUBLE, n, n);
+        Nd4j.gemm(gi, c, t, false, false, 1.0, 0.0);
+        INDArray out = Nd4j.create(DataType.DOUBLE, n, n);
+        Nd4j.gemm(t, gi, out, false, true, 1.0, 0.0);
+        double[][] o = rows(out, n, n);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                o[i][j] = 0.5 * (out.get(i, j) + out.get(j, i));
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (o[i][j] + o[j][i]);
+                o[i][j] = v;
+                o[j][i] = v;
             }
         }
         return o;
@@ -195,27 +202,29 @@ public final class DmftSolver {
         double h = cfg.step();
         double s0 = cfg.s0();
         Parameterization par = cfg.parameterization();
-        double[][] mem = memory(in.response());
-        double[][] cr = residualCorrelation(in, cfg.sigma());
+        double[][] ginv = inverseUnitLower(in.response());
+        double[][] cr = residualCorrelation(in, cfg.sigma(), ginv);
+        double[][] mem = memoryFromInverse(ginv);
         double[][] cz = new double[k][k];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
                 cz[i][j] = alpha * cr[i][j];
             }
         }
-        Random rng = new Random(seed);
+        // the same numbers as java.util.Random(seed): teacher, then k·n Gaussians (logarithms drawn in parallel)
+        BulkGaussianRandom rng = new BulkGaussianRandom(seed);
         double[] teacher = cfg.prior().sampleFixedCount(n, rng);
         double[] xi = new double[k * n];
-        for (int i = 0; i < xi.length; i++) {
-            xi[i] = rng.nextGaussian();
-        }
-        INDArray xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
-        double[][] factor = sqrtFactor(cz);
+        rng.fillGaussian(xi);
+        INDArray factor = nd(sqrtFactor(cz));
+        INDArray xiNd;
         if (n > k + 2) {
-            factor = matchMoments(xi, xiNd, teacher, factor, k, n);
+            xiNd = matchMoments(xi, teacher, factor, k, n);
+        } else {
+            xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
         }
         INDArray zetaNd = Nd4j.create(DataType.DOUBLE, k, n);
-        Nd4j.gemm(nd(factor), xiNd, zetaNd, false, false, 1.0, 0.0);
+        Nd4j.gemm(factor, xiNd, zetaNd, false, false, 1.0, 0.0);
         double[][] zeta = rows(zetaNd, k, n);
 
         // effective process, in chunks of samples (the samples are independent given M; a chunk's Δ history stays in
@@ -230,17 +239,22 @@ public final class DmftSolver {
             int len = Math.min(SAMPLE_CHUNK, n - i0);
             double[] a = new double[len];
             double[] hist = new double[len];
+            double[] bt = new double[len];
+            double[] sl = new double[len];
             for (int step = 0; step < k; step++) {
                 double[] d = delta[step];
                 double[] bp = bprime[step];
                 for (int j = 0; j < len; j++) {
-                    int i = i0 + j;
                     if (Math.abs(a[j]) >= maxA) {
                         escaped.accumulateAndGet(step, Math::min);
                         return;
                     }
-                    d[i] = par.beta(a[j], s0) - teacher[i];
-                    bp[i] = par.dbeta(a[j], s0);
+                }
+                par.betaAndSlope(a, len, s0, bt, sl);
+                for (int j = 0; j < len; j++) {
+                    int i = i0 + j;
+                    d[i] = bt[j] - teacher[i];
+                    bp[i] = sl[j];
                     if (!Double.isFinite(d[i]) || !Double.isFinite(bp[i])) {
                         diverged.accumulateAndGet(step, Math::min);
                         return;
@@ -250,13 +264,27 @@ public final class DmftSolver {
                     break;
                 }
                 java.util.Arrays.fill(hist, 0);
-                for (int mm = 0; mm < step; mm++) {
-                    double w = mem[step][mm];
-                    if (w != 0) {
-                        double[] dm = delta[mm];
-                        for (int j = 0; j < len; j++) {
-                            hist[j] += w * dm[i0 + j];
-                        }
+                double[] ms = mem[step];
+                int mm = 0;
+                for (; mm + 3 < step; mm += 4) {
+                    double w0 = ms[mm];
+                    double w1 = ms[mm + 1];
+                    double w2 = ms[mm + 2];
+                    double w3 = ms[mm + 3];
+                    double[] d0 = delta[mm];
+                    double[] d1 = delta[mm + 1];
+                    double[] d2 = delta[mm + 2];
+                    double[] d3 = delta[mm + 3];
+                    for (int j = 0; j < len; j++) {
+                        int i = i0 + j;
+                        hist[j] += w0 * d0[i] + w1 * d1[i] + w2 * d2[i] + w3 * d3[i];
+                    }
+                }
+                for (; mm < step; mm++) {
+                    double w = ms[mm];
+                    double[] dm = delta[mm];
+                    for (int j = 0; j < len; j++) {
+                        hist[j] += w * dm[i0 + j];
                     }
                 }
                 double[] z = zeta[step];
@@ -308,65 +336,62 @@ public final class DmftSolver {
 
     /**
      * Moment matching of the white noise (variance reduction): removes from each row of Ξ its components along 𝟙 and
-     * β* − mean(β*), so that ζ has exactly zero sample mean and zero sample correlation with the teacher, and returns
-     * L·S^{−1/2} with S = ΞΞᵀ/N, so that ζ = L·S^{−1/2}·Ξ has sample covariance exactly LLᵀ = αC_r. In the linear
-     * (kernel) regime this removes the O(1/√N) sampling error of C_Δ almost entirely; the bias it introduces is O(1/N).
+     * β* − mean(β*), so that ζ has exactly zero sample mean and zero sample correlation with the teacher, returns the
+     * projected Ξ and turns {@code factor} into L·S^{−1/2} with S = ΞΞᵀ/N, so that ζ = L·S^{−1/2}·Ξ has sample
+     * covariance exactly LLᵀ = αC_r (if S is singular, the factor and Ξ are left as they are). In the linear (kernel) regime this removes the O(1/√N) sampling error of C_Δ almost entirely; the bias it introduces is O(1/N).
      */
-    private static double[][] matchMoments(double[] xi, INDArray xiNd, double[] teacher, double[][] factor, int k,
-                                           int n) {
-        double[] u0 = new double[n];
-        double[] u1 = new double[n];
+    private static INDArray matchMoments(double[] xi, double[] teacher, INDArray factor, int k, int n) {
         double mean = 0;
         for (double b : teacher) {
             mean += b / n;
         }
+        double[] u1 = new double[n];
         double n1 = 0;
         for (int i = 0; i < n; i++) {
-            u0[i] = 1 / Math.sqrt(n);
             u1[i] = teacher[i] - mean;
             n1 += u1[i] * u1[i];
         }
         n1 = Math.sqrt(n1);
         boolean useTeacher = n1 > 1e-12;
-        for (int r = 0; r < k; r++) {
+        double u0 = 1 / Math.sqrt(n);
+        double inv = 1 / n1;
+        // rows are independent: project each out of 𝟙 and β* − mean(β*) in parallel
+        java.util.stream.IntStream.range(0, k).parallel().forEach(r -> {
             int off = r * n;
             double p0 = 0;
             double p1 = 0;
             for (int i = 0; i < n; i++) {
-                p0 += xi[off + i] * u0[i];
-                p1 += useTeacher ? xi[off + i] * u1[i] / n1 : 0;
+                p0 += xi[off + i] * u0;
+                p1 += useTeacher ? xi[off + i] * u1[i] * inv : 0;
             }
             for (int i = 0; i < n; i++) {
-                xi[off + i] -= p0 * u0[i] + (useTeacher ? p1 * u1[i] / n1 : 0);
+                xi[off + i] -= p0 * u0 + (useTeacher ? p1 * u1[i] * inv : 0);
             }
-        }
-        xiNd.assign(Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE));
+        });
+        INDArray xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
         INDArray gram = Nd4j.create(DataType.DOUBLE, k, k);
         Nd4j.gemm(xiNd, xiNd, gram, false, true, 1.0 / n, 0.0);
         INDArray v = gram.dup('f');
         double[] lam = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(v, true).toDoubleVector();
-        double[][] vec = rows(v.dup('c'), k, k);
-        double[][] isq = new double[k][k];
+        // S^{−1/2} = V·diag(λ^{−1/2})·Vᵀ; the factor becomes L·S^{−1/2} (in place)
+        INDArray scaled = v.dup('c');
+        INDArray vc = v.dup('c');
         for (int e = 0; e < k; e++) {
             if (!(lam[e] > 1e-12)) {
-                return factor;
-            }
-            double w = 1 / Math.sqrt(lam[e]);
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    isq[i][j] += vec[i][e] * w * vec[j][e];
-                }
+                return xiNd;
             }
         }
-        DMatrixRMaj out = new DMatrixRMaj(k, k);
-        CommonOps_DDRM.mult(new DMatrixRMaj(factor), new DMatrixRMaj(isq), out);
-        double[][] o = new double[k][k];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                o[i][j] = out.get(i, j);
-            }
+        double[] w = new double[k];
+        for (int e = 0; e < k; e++) {
+            w[e] = 1 / Math.sqrt(lam[e]);
         }
-        return o;
+        scaled.muliRowVector(Nd4j.createFromArray(w));
+        INDArray isq = Nd4j.create(DataType.DOUBLE, k, k);
+        Nd4j.gemm(scaled, vc, isq, false, true, 1.0, 0.0);
+        INDArray out = Nd4j.create(DataType.DOUBLE, k, k);
+        Nd4j.gemm(factor, isq, out, false, false, 1.0, 0.0);
+        factor.assign(out);
+        return xiNd;
     }
 
     /** R(k, l) = E[β′_k P_{k,l}] from the per-sample β′ trajectories, in bundles. */

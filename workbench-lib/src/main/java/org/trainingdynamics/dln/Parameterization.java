@@ -92,6 +92,40 @@ public final class Parameterization {
         }
     }
 
+    /**
+     * β(A) and β′(A) for {@code len} mirror coordinates at once (the DMFT effective process). For the depth-2 forms
+     * sinh and cosh come from one {@code Math.exp} (a power series for |x| &lt; 0.03, where e^x − e^{−x} cancels), so the
+     * values equal {@link #beta} and {@link #dbeta} up to a few units in the last place; other depths call those.
+     */
+    void betaAndSlope(double[] a, int len, double s0, double[] beta, double[] slope) {
+        if (kind == Kind.DEPTH) {
+            for (int j = 0; j < len; j++) {
+                beta[j] = beta(a[j], s0);
+                slope[j] = dbeta(a[j], s0);
+            }
+            return;
+        }
+        double g = gamma(s0);
+        double c = kind == Kind.DIFF_SQUARES ? 4 : 2;
+        for (int j = 0; j < len; j++) {
+            double x = c * a[j];
+            double sh;
+            double ch;
+            if (Math.abs(x) < 0.03) {
+                double x2 = x * x;
+                sh = x * (1 + x2 / 6 * (1 + x2 / 20 * (1 + x2 / 42)));
+                ch = 1 + x2 / 2 * (1 + x2 / 12 * (1 + x2 / 30 * (1 + x2 / 56)));
+            } else {
+                double e = Math.exp(x);
+                double ie = 1 / e;
+                sh = 0.5 * (e - ie);
+                ch = 0.5 * (e + ie);
+            }
+            beta[j] = g * sh;
+            slope[j] = c * g * ch;
+        }
+    }
+
     /** The mirror coordinate A with β(A) = β (inverse link; β is increasing in A). */
     public double mirrorOf(double beta, double s0) {
         switch (kind) {
