@@ -43,10 +43,12 @@ public final class DmftSolver {
 
     private final DmftConfig cfg;
     private long gemmFlops;
+    private int lowRankBlocks;
     private double gemmSeconds;
     /** Reused off-heap stores per bundle width: the B history and the memory sums Q (time × [source, sample]). */
     private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
     private final java.util.Map<Integer, INDArray> sumStores = new java.util.HashMap<>();
+    private final java.util.Map<Integer, INDArray> productStores = new java.util.HashMap<>();
 
     /** A solver for a configuration. */
     public DmftSolver(DmftConfig config) {
@@ -72,6 +74,11 @@ public final class DmftSolver {
     /** Wall seconds spent inside the response GEMM calls since construction (for the benchmark). */
     public double gemmSeconds() {
         return gemmSeconds;
+    }
+
+    /** Block products of the last response recursion done in low-rank form (for the benchmark and tests). */
+    public int lowRankBlocks() {
+        return lowRankBlocks;
     }
 
     /** Floating-point operations spent in the response GEMMs since construction (for the benchmark). */
@@ -164,19 +171,28 @@ public final class DmftSolver {
     static INDArray nd(double[][] rows) {
         int r = rows.length;
         int c = rows[0].length;
-        double[] flat = new double[r * c];
+        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, r, c);
+        java.nio.DoubleBuffer buf = a.data().asNioDouble();
         for (int i = 0; i < r; i++) {
-            System.arraycopy(rows[i], 0, flat, i * c, c);
+            buf.put(i * c, rows[i]);
         }
-        return Nd4j.create(flat, new long[] {r, c}, DataType.DOUBLE);
+        return a;
     }
 
-    /** Rows of an r×c INDArray (one flat copy). */
+    /** A c-order r×c float64 INDArray holding a row-major flat array (bulk copy). */
+    static INDArray nd(double[] flat, int r, int c) {
+        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, r, c);
+        a.data().asNioDouble().put(0, flat);
+        return a;
+    }
+
+    /** Rows of an r×c INDArray (bulk copies out of a c-order contiguous buffer). */
     static double[][] rows(INDArray a, int r, int c) {
-        double[] flat = a.dup('c').data().asDouble();
+        INDArray d = a.ordering() == 'c' && !a.isView() && a.offset() == 0 ? a : a.dup('c');
+        java.nio.DoubleBuffer buf = d.data().asNioDouble();
         double[][] out = new double[r][c];
         for (int i = 0; i < r; i++) {
-            System.arraycopy(flat, i * c, out[i], 0, c);
+            buf.get(i * c, out[i]);
         }
         return out;
     }
@@ -221,7 +237,7 @@ public final class DmftSolver {
         if (n > k + 2) {
             xiNd = matchMoments(xi, teacher, factor, k, n);
         } else {
-            xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
+            xiNd = nd(xi, k, n);
         }
         INDArray zetaNd = Nd4j.create(DataType.DOUBLE, k, n);
         Nd4j.gemm(factor, xiNd, zetaNd, false, false, 1.0, 0.0);
@@ -239,27 +255,32 @@ public final class DmftSolver {
             int len = Math.min(SAMPLE_CHUNK, n - i0);
             double[] a = new double[len];
             double[] hist = new double[len];
-            double[] bt = new double[len];
             double[] sl = new double[len];
+            double[] tch = java.util.Arrays.copyOfRange(teacher, i0, i0 + len);
+            // the chunk's Δ history, index-aligned (copied to delta once the chunk is done)
+            double[][] dl = new double[k][len];
+            boolean bounded = Double.isFinite(maxA);
             for (int step = 0; step < k; step++) {
-                double[] d = delta[step];
-                double[] bp = bprime[step];
-                for (int j = 0; j < len; j++) {
-                    if (Math.abs(a[j]) >= maxA) {
-                        escaped.accumulateAndGet(step, Math::min);
-                        return;
+                double[] d = dl[step];
+                if (bounded) {
+                    for (int j = 0; j < len; j++) {
+                        if (Math.abs(a[j]) >= maxA) {
+                            escaped.accumulateAndGet(step, Math::min);
+                            return;
+                        }
                     }
                 }
-                par.betaAndSlope(a, len, s0, bt, sl);
+                par.betaAndSlope(a, len, s0, d, sl);
+                boolean finite = true;
                 for (int j = 0; j < len; j++) {
-                    int i = i0 + j;
-                    d[i] = bt[j] - teacher[i];
-                    bp[i] = sl[j];
-                    if (!Double.isFinite(d[i]) || !Double.isFinite(bp[i])) {
-                        diverged.accumulateAndGet(step, Math::min);
-                        return;
-                    }
+                    d[j] -= tch[j];
+                    finite &= Double.isFinite(d[j]) & Double.isFinite(sl[j]);
                 }
+                if (!finite) {
+                    diverged.accumulateAndGet(step, Math::min);
+                    return;
+                }
+                System.arraycopy(sl, 0, bprime[step], i0, len);
                 if (step == k - 1) {
                     break;
                 }
@@ -271,27 +292,28 @@ public final class DmftSolver {
                     double w1 = ms[mm + 1];
                     double w2 = ms[mm + 2];
                     double w3 = ms[mm + 3];
-                    double[] d0 = delta[mm];
-                    double[] d1 = delta[mm + 1];
-                    double[] d2 = delta[mm + 2];
-                    double[] d3 = delta[mm + 3];
+                    double[] d0 = dl[mm];
+                    double[] d1 = dl[mm + 1];
+                    double[] d2 = dl[mm + 2];
+                    double[] d3 = dl[mm + 3];
                     for (int j = 0; j < len; j++) {
-                        int i = i0 + j;
-                        hist[j] += w0 * d0[i] + w1 * d1[i] + w2 * d2[i] + w3 * d3[i];
+                        hist[j] += w0 * d0[j] + w1 * d1[j] + w2 * d2[j] + w3 * d3[j];
                     }
                 }
                 for (; mm < step; mm++) {
                     double w = ms[mm];
-                    double[] dm = delta[mm];
+                    double[] dm = dl[mm];
                     for (int j = 0; j < len; j++) {
-                        hist[j] += w * dm[i0 + j];
+                        hist[j] += w * dm[j];
                     }
                 }
                 double[] z = zeta[step];
                 for (int j = 0; j < len; j++) {
-                    int i = i0 + j;
-                    a[j] += h * (z[i] - alpha * d[i] + alpha * hist[j]);
+                    a[j] += h * (z[i0 + j] - alpha * d[j] + alpha * hist[j]);
                 }
+            }
+            for (int step = 0; step < k; step++) {
+                System.arraycopy(dl[step], 0, delta[step], i0, len);
             }
         });
         if (escaped.get() < k && escaped.get() <= diverged.get()) {
@@ -368,7 +390,7 @@ public final class DmftSolver {
                 xi[off + i] -= p0 * u0 + (useTeacher ? p1 * u1[i] * inv : 0);
             }
         });
-        INDArray xiNd = Nd4j.create(xi, new long[] {k, n}, DataType.DOUBLE);
+        INDArray xiNd = nd(xi, k, n);
         INDArray gram = Nd4j.create(DataType.DOUBLE, k, k);
         Nd4j.gemm(xiNd, xiNd, gram, false, true, 1.0 / n, 0.0);
         INDArray v = gram.dup('f');
@@ -401,9 +423,12 @@ public final class DmftSolver {
         int nb = cfg.effectiveBundle();
         double[][] r = new double[k][k];
         INDArray memNd = nd(mem);
+        java.util.Map<Long, INDArray[]> factors = new java.util.HashMap<>();
+        lowRankFactors(mem, 0, k, factors);
+        lowRankBlocks = factors.size();
         for (int start = 0; start < n; start += nb) {
             int m = Math.min(nb, n - start);
-            Bundle b = new Bundle(memNd, mem, bprime, start, m);
+            Bundle b = new Bundle(memNd, mem, bprime, start, m, factors);
             b.run(0, k);
             for (int t = 0; t < k; t++) {
                 for (int l = 0; l < t; l++) {
@@ -417,6 +442,68 @@ public final class DmftSolver {
             }
         }
         return r;
+    }
+
+    /**
+     * For every split of the time-block recursion over [k0, k1) at mid, the numerical-rank factorisation
+     * M[mid:k1, k0:mid] = U·W (U = left singular vectors times singular values, W = right singular vectors ᵀ, keeping the
+     * singular values above σ₁·max(rows, cols)·2⁻⁵², the tolerance of numpy's {@code matrix_rank}), when applying it as
+     * two GEMMs costs less than 0.6 of the dense block GEMMs. The memory kernel is smooth in (t, s), so its off-diagonal
+     * blocks have a low numerical rank (about 13 for a 100×100 block at K = 200): this is a hierarchical-matrix (H-matrix)
+     * product, exact to the precision of the singular value decomposition.
+     */
+    private void lowRankFactors(double[][] mem, int k0, int k1, java.util.Map<Long, INDArray[]> out) {
+        if (k1 - k0 <= JAVA_BLOCK) {
+            return;
+        }
+        int mid = (k0 + k1) >>> 1;
+        lowRankFactors(mem, k0, mid, out);
+        lowRankFactors(mem, mid, k1, out);
+        int rows = k1 - mid;
+        int cols = mid - k0;
+        org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                a.set(i, j, mem[mid + i][k0 + j]);
+            }
+        }
+        org.ejml.interfaces.decomposition.SingularValueDecomposition_F64<org.ejml.data.DMatrixRMaj> svd =
+                org.ejml.dense.row.factory.DecompositionFactory_DDRM.svd(rows, cols, true, true, false);
+        if (!svd.decompose(a)) {
+            return;
+        }
+        org.ejml.data.DMatrixRMaj u = svd.getU(null, false);
+        org.ejml.data.DMatrixRMaj w = svd.getW(null);
+        org.ejml.data.DMatrixRMaj v = svd.getV(null, false);
+        org.ejml.dense.row.SingularOps_DDRM.descendingOrder(u, false, w, v, false);
+        int q = Math.min(rows, cols);
+        double tol = w.get(0, 0) * Math.max(rows, cols) * 0x1.0p-52;
+        int r = 0;
+        while (r < q && w.get(r, r) > tol) {
+            r++;
+        }
+        // a zero block (R = 0, the first iteration) keeps one zero singular value: its product is one cheap zero GEMM
+        r = Math.max(r, 1);
+        // dense: the block's GEMMs cover about rows·cols·(k0 + 3/4·cols) columns-per-sample; low rank: r·(cols + rows)·mid
+        double dense = (double) rows * cols * (k0 + 0.75 * cols);
+        double low = (double) r * (cols + rows) * mid;
+        if (low > 0.6 * dense) {
+            return;
+        }
+        double[] uf = new double[rows * r];
+        for (int i = 0; i < rows; i++) {
+            for (int e = 0; e < r; e++) {
+                uf[i * r + e] = u.get(i, e) * w.get(e, e);
+            }
+        }
+        double[] wf = new double[r * cols];
+        for (int e = 0; e < r; e++) {
+            for (int j = 0; j < cols; j++) {
+                wf[e * cols + j] = v.get(j, e);
+            }
+        }
+        out.put((long) k0 * (JAVA_BLOCK + 1L) * mem.length + k1, new INDArray[] {
+            Nd4j.create(uf, new long[] {rows, r}, DataType.DOUBLE), Nd4j.create(wf, new long[] {r, cols}, DataType.DOUBLE)});
     }
 
     /**
@@ -434,9 +521,9 @@ public final class DmftSolver {
         return sc;
     }
 
-    /** Off-heap K × (K·width) store for a bundle width, reused across bundles and passes. */
-    private INDArray store(java.util.Map<Integer, INDArray> stores, int k, int width) {
-        return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.DOUBLE, k, (long) k * w));
+    /** Off-heap rows × (K·width) store for a bundle width, reused across bundles and passes. */
+    private INDArray store(java.util.Map<Integer, INDArray> stores, int rows, int k, int width) {
+        return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.DOUBLE, rows, (long) k * w));
     }
 
     /**
@@ -459,23 +546,29 @@ public final class DmftSolver {
         private final java.nio.DoubleBuffer bh;
         private final INDArray qstore;
         private final java.nio.DoubleBuffer qs;
+        private final INDArray tstore;
         private final double[] p;
         private final double[][] rsum;
         private final double h;
         private final double ah;
+        private final java.util.Map<Long, INDArray[]> factors;
 
-        Bundle(INDArray memNd, double[][] mem, double[][] bprime, int start, int m) {
+        Bundle(INDArray memNd, double[][] mem, double[][] bprime, int start, int m,
+               java.util.Map<Long, INDArray[]> factors) {
+            this.factors = factors;
             this.k = mem.length;
             this.memNd = memNd;
             this.mem = mem;
             this.m = m;
             this.row = (long) k * m;
             // B row t is written on [0, t·m) before any GEMM reads it; beyond that it stays zero (never written)
-            this.bhist = store(historyStores, k, m);
+            this.bhist = store(historyStores, k, k, m);
             this.bh = bhist.data().asNioDouble();
             // Q rows are initialised by the first GEMM into them (β = 0) and zero-filled where a GEMM first reaches
-            this.qstore = store(sumStores, k, m);
+            this.qstore = store(sumStores, k, k, m);
             this.qs = qstore.data().asNioDouble();
+            // W·B of the low-rank block products (at most K/2 × K·m)
+            this.tstore = factors.isEmpty() ? null : store(productStores, k / 2 + 1, k, m);
             this.p = new double[Math.toIntExact(row)];
             this.bp = new double[k][m];
             this.decay = new double[k][m];
@@ -497,6 +590,22 @@ public final class DmftSolver {
             }
             int mid = (k0 + k1) >>> 1;
             run(k0, mid);
+            INDArray[] f = factors.get((long) k0 * (JAVA_BLOCK + 1L) * k + k1);
+            if (f != null) {
+                // low rank: T = W·B[k0:mid, sources < mid], then Q[mid:k1] (+)= U·T (β = 1 on the ancestors' columns)
+                int r = (int) f[0].columns();
+                INDArray tv = tstore.get(NDArrayIndex.interval(0, r), NDArrayIndex.interval(0, (long) mid * m));
+                mmul(f[1], bhist.get(NDArrayIndex.interval(k0, mid), NDArrayIndex.interval(0, (long) mid * m)), tv, 0.0);
+                if (k0 > 0) {
+                    mmul(f[0], tv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, (long) k0 * m)),
+                            qstore.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval(0, (long) k0 * m)), 1.0);
+                }
+                mmul(f[0], tv.get(NDArrayIndex.all(), NDArrayIndex.interval((long) k0 * m, (long) mid * m)),
+                        qstore.get(NDArrayIndex.interval(mid, k1), NDArrayIndex.interval((long) k0 * m, (long) mid * m)),
+                        0.0);
+                run(mid, k1);
+                return;
+            }
             // contribution of times s ∈ [k0, mid) to the memory sums of times [mid, k1), on the columns of sources
             // l < s. Rows [mid, k1) of Q already hold the contributions of times < k0 on columns [0, k0·m) (written by
             // the ancestor block split at k0, the first of them with β = 0); columns [k0·m, mid·m) are new here.
@@ -526,11 +635,16 @@ public final class DmftSolver {
             INDArray a = memNd.get(NDArrayIndex.interval(t0, t1), NDArrayIndex.interval(s0, s1));
             INDArray b = bhist.get(NDArrayIndex.interval(s0, s1), NDArrayIndex.interval(c0, c1));
             INDArray c = qstore.get(NDArrayIndex.interval(t0, t1), NDArrayIndex.interval(c0, c1));
+            mmul(a, b, c, beta);
+        }
+
+        /** c = β·c + a·b (one ND4J GEMM on views, in place), timed and counted. */
+        private void mmul(INDArray a, INDArray b, INDArray c, double beta) {
             long g0 = System.nanoTime();
             Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0, beta,
                     org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()));
             gemmSeconds += (System.nanoTime() - g0) * 1e-9;
-            gemmFlops += 2L * (t1 - t0) * (s1 - s0) * (c1 - c0);
+            gemmFlops += 2L * a.rows() * a.columns() * b.columns();
         }
 
         /** Steps [k0, k1) for every source l &lt; k1, one source at a time. */
@@ -538,7 +652,7 @@ public final class DmftSolver {
             // sources are independent (disjoint columns of P, B, Q and entries of R): run them in parallel
             java.util.stream.IntStream.range(0, k1).parallel().forEach(l -> {
                 double[][] scratch = scratch(m);
-                source(l, k0, k1, scratch[0], scratch);
+                source(l, k0, k1, scratch);
             });
         }
 
@@ -547,7 +661,7 @@ public final class DmftSolver {
          * Σ_{max(k0,l+1) ≤ s &lt; t} M_{ts} B_s; B_t = β′_t ⊙ P_t; R sum; P_{t+1} = P_t ⊙ (1 − αhβ′_t) + αh Q_t.
          * P_{l+1,l} = h is set when source l starts (l ≥ k0).
          */
-        void source(int l, int k0, int k1, double[] q, double[][] scratch) {
+        void source(int l, int k0, int k1, double[][] scratch) {
             int off = l * m;
             if (l >= k0) {
                 if (l + 1 >= k) {
@@ -558,7 +672,8 @@ public final class DmftSolver {
             int t0 = Math.max(k0, l + 1);
             boolean fromStore = k0 > 0 && l < k0;
             boolean keep = k1 < k;
-            double[] pl = scratch[scratch.length - 1];
+            double[] q = scratch[0];
+            double[] pl = scratch[JAVA_BLOCK + 1];
             System.arraycopy(p, off, pl, 0, m);
             for (int t = t0; t < k1; t++) {
                 if (fromStore) {
@@ -566,63 +681,83 @@ public final class DmftSolver {
                 } else {
                     java.util.Arrays.fill(q, 0);
                 }
-                double[] mt = mem[t];
-                int s = t0;
-                for (; s + 3 < t; s += 4) {
-                    double w0 = mt[s];
-                    double w1 = mt[s + 1];
-                    double w2 = mt[s + 2];
-                    double w3 = mt[s + 3];
-                    double[] b0 = scratch[1 + s - k0];
-                    double[] b1 = scratch[2 + s - k0];
-                    double[] b2 = scratch[3 + s - k0];
-                    double[] b3 = scratch[4 + s - k0];
-                    for (int i = 0; i < m; i++) {
-                        q[i] += w0 * b0[i] + w1 * b1[i] + w2 * b2[i] + w3 * b3[i];
-                    }
-                }
-                for (; s < t; s++) {
-                    double w = mt[s];
-                    double[] b0 = scratch[1 + s - k0];
-                    for (int i = 0; i < m; i++) {
-                        q[i] += w * b0[i];
-                    }
-                }
-                double[] bpt = bp[t];
-                double[] bt = scratch[1 + t - k0];
-                if (t + 1 < k) {
-                    double[] dc = decay[t];
-                    for (int i = 0; i < m; i++) {
-                        double pv = pl[i];
-                        bt[i] = pv * bpt[i];
-                        pl[i] = pv * dc[i] + ah * q[i];
-                    }
-                } else {
-                    for (int i = 0; i < m; i++) {
-                        bt[i] = pl[i] * bpt[i];
-                    }
-                }
-                // R sum in four interleaved partial sums: a single running sum is bound by the add latency
-                double a0 = 0;
-                double a1 = 0;
-                double a2 = 0;
-                double a3 = 0;
-                int i = 0;
-                for (; i + 3 < m; i += 4) {
-                    a0 += bt[i];
-                    a1 += bt[i + 1];
-                    a2 += bt[i + 2];
-                    a3 += bt[i + 3];
-                }
-                for (; i < m; i++) {
-                    a0 += bt[i];
-                }
-                rsum[t][l] = (a0 + a1) + (a2 + a3);
-                if (keep) {
-                    bh.put((int) (t * row + off), bt, 0, m);
-                }
+                sums(q, mem[t], t0, t, k0, scratch);
+                step(t, l, q, pl, scratch[1 + t - k0], off, keep);
             }
             System.arraycopy(pl, 0, p, off, m);
+        }
+
+        /** qa += Σ_{s∈[s0,t)} ma[s] B_s (B_s = scratch[1+s−k0]): four rows per sweep, the last one to three in one. */
+        private void sums(double[] qa, double[] ma, int s0, int t, int k0, double[][] scratch) {
+            int n = m;
+            int s = s0;
+            for (; s + 3 < t; s += 4) {
+                double[] b0 = scratch[1 + s - k0];
+                double[] b1 = scratch[2 + s - k0];
+                double[] b2 = scratch[3 + s - k0];
+                double[] b3 = scratch[4 + s - k0];
+                double a0 = ma[s];
+                double a1 = ma[s + 1];
+                double a2 = ma[s + 2];
+                double a3 = ma[s + 3];
+                for (int i = 0; i < n; i++) {
+                    qa[i] += a0 * b0[i] + a1 * b1[i] + a2 * b2[i] + a3 * b3[i];
+                }
+            }
+            int r = t - s;
+            if (r == 0) {
+                return;
+            }
+            // the last one to three rows in one sweep (missing rows read row s with weight 0)
+            double[] b0 = scratch[1 + s - k0];
+            double[] b1 = r > 1 ? scratch[2 + s - k0] : b0;
+            double[] b2 = r > 2 ? scratch[3 + s - k0] : b0;
+            double a0 = ma[s];
+            double a1 = r > 1 ? ma[s + 1] : 0;
+            double a2 = r > 2 ? ma[s + 2] : 0;
+            for (int i = 0; i < n; i++) {
+                qa[i] += a0 * b0[i] + a1 * b1[i] + a2 * b2[i];
+            }
+        }
+
+        /**
+         * Step t of source l given its memory sum q: B_t = β′_t ⊙ P_t into bt, P_{t+1} into pl, the R sum, and B_t to
+         * the history store if later GEMMs need it.
+         */
+        private void step(int t, int l, double[] q, double[] pl, double[] bt, int off, boolean keep) {
+            int n = m;
+            double[] bpt = bp[t];
+            if (t + 1 < k) {
+                double[] dc = decay[t];
+                for (int i = 0; i < n; i++) {
+                    double pv = pl[i];
+                    bt[i] = pv * bpt[i];
+                    pl[i] = pv * dc[i] + ah * q[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    bt[i] = pl[i] * bpt[i];
+                }
+            }
+            // R sum in four interleaved partial sums: a single running sum is bound by the add latency
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            int i = 0;
+            for (; i + 3 < n; i += 4) {
+                a0 += bt[i];
+                a1 += bt[i + 1];
+                a2 += bt[i + 2];
+                a3 += bt[i + 3];
+            }
+            for (; i < n; i++) {
+                a0 += bt[i];
+            }
+            rsum[t][l] = (a0 + a1) + (a2 + a3);
+            if (keep) {
+                bh.put((int) (t * row + off), bt, 0, n);
+            }
         }
     }
 

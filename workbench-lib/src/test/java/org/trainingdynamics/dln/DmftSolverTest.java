@@ -43,6 +43,21 @@ class DmftSolverTest {
         checkBlockedResponse(150, 10, 4, 5);
     }
 
+    @Test
+    void lowRankBlockProductsEqualPerSampleRecursion() {
+        // a smooth response kernel (as the solver's are): its memory kernel's off-diagonal blocks have low numerical
+        // rank, and the block products go through the two-GEMM low-rank form
+        int k = 200;
+        double[][] rIn = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < i; j++) {
+                rIn[i][j] = 0.05 * Math.exp(-0.05 * (i - j)) * (1 + 0.3 * Math.sin(0.03 * i));
+            }
+        }
+        DmftSolver solver = checkBlockedResponse(rIn, 10, 4, 6);
+        assertThat(solver.lowRankBlocks()).isEqualTo(3);
+    }
+
     private static void checkBlockedResponse(int k, int n, int bundle, long seed) {
         Random rng = new Random(seed);
         double[][] rIn = new double[k][k];
@@ -51,6 +66,12 @@ class DmftSolverTest {
                 rIn[i][j] = 0.05 * rng.nextGaussian() * Math.exp(-0.1 * (i - j));
             }
         }
+        assertThat(checkBlockedResponse(rIn, n, bundle, seed).lowRankBlocks()).isZero();
+    }
+
+    private static DmftSolver checkBlockedResponse(double[][] rIn, int n, int bundle, long seed) {
+        int k = rIn.length;
+        Random rng = new Random(seed);
         double[][] mem = DmftSolver.memory(rIn);
         double[][] bp = new double[k][n];
         for (double[] row : bp) {
@@ -59,7 +80,8 @@ class DmftSolverTest {
             }
         }
         DmftConfig c = DmftConfig.builder().gridPoints(k).samples(n).bundle(bundle).step(0.1).alpha(0.7).build();
-        double[][] got = new DmftSolver(c).response(mem, bp);
+        DmftSolver solver = new DmftSolver(c);
+        double[][] got = solver.response(mem, bp);
         double[][] want = naiveResponse(mem, bp, 0.7, 0.1);
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
@@ -67,6 +89,7 @@ class DmftSolverTest {
             }
         }
         assertThat(want[5][2]).isNotZero();
+        return solver;
     }
 
     @Test
