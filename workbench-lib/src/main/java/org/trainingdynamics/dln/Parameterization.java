@@ -94,8 +94,8 @@ public final class Parameterization {
 
     /**
      * β(A) and β′(A) for {@code len} mirror coordinates at once (the DMFT effective process). For the depth-2 forms
-     * sinh and cosh come from one {@code Math.exp} (a power series for |x| &lt; 0.03, where e^x − e^{−x} cancels), so the
-     * values equal {@link #beta} and {@link #dbeta} up to a few units in the last place; other depths call those.
+     * sinh and cosh come from one {@code Math.exp} (a power series for |x| &lt; 0.1, where e^x − e^{−x} cancels), so the
+     * values equal {@link #beta} and {@link #dbeta} to about 1e-15 relative; other depths call those.
      */
     void betaAndSlope(double[] a, int len, double s0, double[] beta, double[] slope) {
         if (kind == Kind.DEPTH) {
@@ -111,10 +111,11 @@ public final class Parameterization {
             double x = c * a[j];
             double sh;
             double ch;
-            if (Math.abs(x) < 0.03) {
+            if (Math.abs(x) < 0.1) {
+                // Taylor series through x¹¹ and x¹⁰: truncation below 1e-20 relative for |x| < 0.1
                 double x2 = x * x;
-                sh = x * (1 + x2 / 6 * (1 + x2 / 20 * (1 + x2 / 42)));
-                ch = 1 + x2 / 2 * (1 + x2 / 12 * (1 + x2 / 30 * (1 + x2 / 56)));
+                sh = x * (1 + x2 / 6 * (1 + x2 / 20 * (1 + x2 / 42 * (1 + x2 / 72 * (1 + x2 / 110)))));
+                ch = 1 + x2 / 2 * (1 + x2 / 12 * (1 + x2 / 30 * (1 + x2 / 56 * (1 + x2 / 90))));
             } else {
                 double e = Math.exp(x);
                 double ie = 1 / e;

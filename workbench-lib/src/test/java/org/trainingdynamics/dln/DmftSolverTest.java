@@ -44,6 +44,29 @@ class DmftSolverTest {
     }
 
     @Test
+    void batchedBetaAndSlopeMatchSinhCoshToRounding() {
+        // one exp (and a series near 0) instead of StrictMath sinh/cosh: equal to 1e-14 relative, on both sides of the
+        // series cut-off (|4A| = 0.1) and far out; depth 3 goes through beta/dbeta themselves
+        double[] a = {0, 1e-12, -3e-5, 0.0074, 0.02499, -0.025, 0.02501, 0.05, -0.2, 0.9, -3.5, 40};
+        double s0 = 0.1;
+        for (Parameterization par : new Parameterization[] {Parameterization.DIFF_SQUARES, Parameterization.PRODUCT,
+                Parameterization.depth(3)}) {
+            double[] b = new double[a.length];
+            double[] d = new double[a.length];
+            double[] in = par.depth() == 3 ? new double[] {0, 0.5, -1.0} : a;
+            par.betaAndSlope(in, in.length, s0, b, d);
+            for (int j = 0; j < in.length; j++) {
+                double wantB = par.beta(in[j], s0);
+                double wantD = par.dbeta(in[j], s0);
+                assertThat(Math.abs(b[j] - wantB)).as("%s beta(%g)", par, in[j])
+                        .isLessThanOrEqualTo(1e-14 * Math.abs(wantB));
+                assertThat(Math.abs(d[j] - wantD)).as("%s dbeta(%g)", par, in[j])
+                        .isLessThanOrEqualTo(1e-14 * Math.abs(wantD));
+            }
+        }
+    }
+
+    @Test
     void lowRankBlockProductsEqualPerSampleRecursion() {
         // a smooth response kernel (as the solver's are): its memory kernel's off-diagonal blocks have low numerical
         // rank, and the block products go through the two-GEMM low-rank form
