@@ -5,6 +5,11 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.decomposition.svd.SvdImplicitQrDecompose_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,8 +32,8 @@ public final class Svd {
      * even serialised by a lock, with OpenBLAS at 1 thread) corrupted the native heap in SpectralBench on
      * ND4J 1.0.0-M2.1 ("corrupted double-linked list", SIGSEGV in libc), while the same calls from a single
      * thread did not. Cores are used through OpenBLAS threads inside each call; callers on other threads
-     * (parallel workers, a notebook kernel) overlap everything else. Arrays are left to ND4J's
-     * garbage-collected deallocation (no explicit {@code close()}).
+     * (parallel workers, a notebook kernel) overlap everything else. The arrays of each call live in a
+     * workspace destroyed after it (see {@link #onLapackThread}).
      */
     private static final java.util.concurrent.ExecutorService LAPACK = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
@@ -50,8 +55,30 @@ public final class Svd {
         return onLapackThread(() -> Nd4j.factory().blas().getMaxThreads());
     }
 
+    /**
+     * Each LAPACK job allocates its ND4J arrays in a workspace that is destroyed when the job ends, so no array
+     * it touches (including ND4J's own temporaries) is freed by ND4J's garbage-collector-driven deallocator.
+     * ND4J 1.0.0-M2.1's {@code dgesvd} passes the address of a temporary ({@code superb}) to LAPACK and keeps
+     * no reference to it, so a collection during a long call freed memory LAPACK was still writing: the native
+     * heap corruption ("corrupted double-linked list", SIGSEGV in libc) that two spectral workers triggered
+     * reliably. Jobs must return plain Java values (nothing allocated in the workspace escapes).
+     */
+    private static final WorkspaceConfiguration JOB_MEMORY = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.NONE)
+            .policySpill(SpillPolicy.EXTERNAL)
+            .build();
+
     private static <T> T onLapackThread(java.util.concurrent.Callable<T> job) {
-        java.util.concurrent.Future<T> f = LAPACK.submit(job);
+        java.util.concurrent.Future<T> f = LAPACK.submit(() -> {
+            MemoryWorkspace ws = Nd4j.getWorkspaceManager().createNewWorkspace(JOB_MEMORY, "workbench-lapack-job");
+            try (MemoryWorkspace active = ws.notifyScopeEntered()) {
+                return job.call();
+            } finally {
+                ws.destroyWorkspace(true);
+            }
+        });
         try {
             return f.get();
         } catch (InterruptedException e) {
