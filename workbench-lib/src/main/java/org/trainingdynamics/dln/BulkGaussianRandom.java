@@ -50,6 +50,19 @@ final class BulkGaussianRandom extends Random {
             haveNextNextGaussian = false;
             return nextNextGaussian;
         }
+        double[] p = new double[3];
+        acceptedPair(p);
+        double v1 = p[0];
+        double v2 = p[1];
+        double s = p[2];
+        double multiplier = StrictMath.sqrt(-2 * StrictMath.log(s) / s);
+        nextNextGaussian = v2 * multiplier;
+        haveNextNextGaussian = true;
+        return v1 * multiplier;
+    }
+
+    /** The polar method's rejection loop: the first (v1, v2) inside the unit disc and s = v1² + v2², into {@code p}. */
+    private void acceptedPair(double[] p) {
         double v1;
         double v2;
         double s;
@@ -58,10 +71,9 @@ final class BulkGaussianRandom extends Random {
             v2 = 2 * nextDouble() - 1;
             s = v1 * v1 + v2 * v2;
         } while (s >= 1 || s == 0);
-        double multiplier = StrictMath.sqrt(-2 * StrictMath.log(s) / s);
-        nextNextGaussian = v2 * multiplier;
-        haveNextNextGaussian = true;
-        return v1 * multiplier;
+        p[0] = v1;
+        p[1] = v2;
+        p[2] = s;
     }
 
     /** Fills {@code out} with the next {@code out.length} values of {@link #nextGaussian} (bit-identical). */
@@ -74,15 +86,12 @@ final class BulkGaussianRandom extends Random {
         int pairs = (n - from + 1) / 2;
         // sequential: the accepted (v1, v2) of each pair, and s = v1² + v2² in out's odd slot of the pair
         double[] v1s = new double[pairs];
+        double[] p = new double[3];
         for (int q = 0; q < pairs; q++) {
-            double v1;
-            double v2;
-            double s;
-            do {
-                v1 = 2 * nextDouble() - 1;
-                v2 = 2 * nextDouble() - 1;
-                s = v1 * v1 + v2 * v2;
-            } while (s >= 1 || s == 0);
+            acceptedPair(p);
+            double v1 = p[0];
+            double v2 = p[1];
+            double s = p[2];
             v1s[q] = v1;
             int i = from + 2 * q;
             if (i + 1 < n) {
