@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.trainingdynamics.study.Progress;
 import org.trainingdynamics.train.data.Dataset;
 import org.trainingdynamics.trajectory.DType;
@@ -147,20 +146,9 @@ final class TrainLoop {
     private static void record(TrajectoryRecorder r, List<Parameter> rec, long step, double epoch) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Parameter p : rec) {
-            values.put(p.name(), floats(p.value()));
+            values.put(p.name(), NdBuffers.floats(p.value()));
         }
         r.append(step, epoch, values);
-    }
-
-    /** The values of {@code a} in row-major order, one bulk copy from the off-heap buffer (ND4J's element-wise {@code asFloat()} is ~10× slower). */
-    static float[] floats(INDArray a) {
-        INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
-        if (c.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-            return c.data().asFloat();
-        }
-        float[] f = new float[(int) c.length()];
-        c.data().asNioFloat().get(0, f);
-        return f;
     }
 
     /**
@@ -225,8 +213,7 @@ final class TrainLoop {
             double[] flat = new double[n];
             int off = 0;
             for (Parameter p : params) {
-                INDArray a = p.value();
-                double[] v = (a.isView() || a.ordering() != 'c' ? a.dup('c') : a).data().asDouble();
+                double[] v = NdBuffers.doubles(p.value());
                 System.arraycopy(v, 0, flat, off, v.length);
                 off += v.length;
             }
@@ -248,9 +235,8 @@ final class TrainLoop {
             }
             off = 0;
             for (Parameter p : params) {
-                int len = (int) p.value().length();
-                write(p.value(), next, off, len);
-                off += len;
+                NdBuffers.store(p.value(), next, off);
+                off += (int) p.value().length();
             }
             Map<String, Double> m = hook.metrics();
             for (String k : m.keySet()) {
@@ -262,22 +248,6 @@ final class TrainLoop {
         /** The hook's metric columns, all missing (rows between epoch ends). */
         Map<String, Double> blankRow() {
             return blank;
-        }
-
-        /** Writes {@code v[off, off + len)} into {@code a} in row-major order, rounding to float32 in Java for float arrays. */
-        private static void write(INDArray a, double[] v, int off, int len) {
-            INDArray src;
-            if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-                float[] f = new float[len];
-                for (int i = 0; i < len; i++) {
-                    f[i] = (float) v[off + i];
-                }
-                src = org.nd4j.linalg.factory.Nd4j.create(f, a.shape(), 'c');
-            } else {
-                src = org.nd4j.linalg.factory.Nd4j.create(java.util.Arrays.copyOfRange(v, off, off + len), a.shape(), 'c')
-                        .castTo(a.dataType());
-            }
-            a.assign(src);
         }
     }
 }
