@@ -94,6 +94,7 @@ public final class HmmCommand implements Runnable {
             GaussianHmm.Decoding dec = m.viterbi(x);
             ObjectNode o = HmmJson.toJson(m);
             o.set("loglik_history", HmmJson.array(fit.loglikHistory()));
+            o.set("objective_history", HmmJson.array(fit.objectiveHistory()));
             o.put("iterations", fit.iterations());
             o.put("converged", fit.converged());
             double score = m.score(x);

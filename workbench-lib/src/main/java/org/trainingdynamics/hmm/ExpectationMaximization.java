@@ -73,6 +73,7 @@ final class ExpectationMaximization {
         CovarianceType type = cfg.covarianceType();
         HmmParameters p = init;
         List<Double> history = new ArrayList<>();
+        List<Double> objective = new ArrayList<>();
         boolean converged = false;
         int it = 0;
         try (org.trainingdynamics.study.Progress progress = showProgress
@@ -81,6 +82,7 @@ final class ExpectationMaximization {
             for (it = 0; it < cfg.iterations(); it++) {
                 GaussianHmm model = GaussianHmm.unchecked(type, p);
                 Stats st = eStep(model, x);
+                objective.add(st.logProb + logPrior(p));
                 p = mStep(p, st, x);
                 history.add(st.logProb);
                 progress.step();
@@ -93,10 +95,108 @@ final class ExpectationMaximization {
             }
         }
         double[] h = history.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Result(GaussianHmm.unchecked(type, p), h, it, converged);
+        double[] o = objective.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Result(GaussianHmm.unchecked(type, p), h, o, it, converged);
     }
 
-    record Result(GaussianHmm model, double[] history, int iterations, boolean converged) {
+    record Result(GaussianHmm model, double[] history, double[] objective, int iterations, boolean converged) {
+    }
+
+    /**
+     * The log prior (up to a constant) whose MAP M-step is exactly hmmlearn's update, so that EM never decreases
+     * {@code log-likelihood + logPrior}. hmmlearn's M-step maximises, per state, the expected complete-data
+     * log-likelihood plus
+     * <ul>
+     * <li>{@code (startprob_prior - 1) Σ log π_i} and {@code (transmat_prior - 1) Σ log A_ij} over the entries not
+     * held at zero (zero with the default priors of 1);</li>
+     * <li>{@code -½ tr(Σ⁻¹ Ψ) - (w/2)(μ-μ₀)ᵀΣ⁻¹(μ-μ₀) - (a/2) log|Σ|} with Ψ = covars_prior · 11ᵀ for full and tied
+     * (hmmlearn adds the scalar to every entry), Ψ = covars_prior · I for diag and spherical, w = means_weight,
+     * μ₀ = means_prior, and a = max(covars_weight - d, 0) (full, tied) or max(covars_weight - 1, 0) for each of the
+     * d variances (diag, spherical): setting the derivative in Σ to zero gives hmmlearn's
+     * {@code (Ψ + S + w (μ-μ₀)(μ-μ₀)ᵀ) / (a + Σγ)}; tied counts the term once.</li>
+     * </ul>
+     * So the log-likelihood alone may fall between iterations by up to the change of this term (visible when a
+     * state holds few frames, where covars_prior / Σγ is not small). The guarantee needs priors ≥ 1 on the
+     * probabilities (below 1 hmmlearn clips at 0, which is no longer a MAP step), {@code covarianceRidge} = 0, and
+     * no full/tied covariance so close to singular that the density needs hmmlearn's {@code +1e-7 I} retry (a state
+     * collapsed onto about d frames or fewer, the singularity of Gaussian likelihoods, where the E-step no longer
+     * sees the covariance the M-step chose). A state whose update is skipped for lack of mass keeps its old
+     * values, which does not decrease the objective.
+     */
+    double logPrior(HmmParameters p) {
+        int k = p.states();
+        int d = p.features();
+        double lp = 0;
+        double sp = cfg.startprobPrior() - 1;
+        double tp = cfg.transmatPrior() - 1;
+        for (int i = 0; i < k; i++) {
+            if (sp != 0 && p.rawStart()[i] > 0) {
+                lp += sp * Math.log(p.rawStart()[i]);
+            }
+            for (int j = 0; j < k && tp != 0; j++) {
+                if (p.rawTrans()[i][j] > 0) {
+                    lp += tp * Math.log(p.rawTrans()[i][j]);
+                }
+            }
+        }
+        double c = cfg.covarsPrior();
+        double w = cfg.meansWeight();
+        double mu0 = cfg.meansPrior();
+        CovarianceType type = cfg.covarianceType();
+        double[] md = new double[d];
+        if (type == CovarianceType.DIAG || type == CovarianceType.SPHERICAL) {
+            double a = Math.max(cfg.covarsWeight() - 1, 0);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < d; j++) {
+                    double v = p.rawCovars()[i][j][j];
+                    double m = p.rawMeans()[i][j] - mu0;
+                    lp -= 0.5 * ((c + w * m * m) / v + a * Math.log(v));
+                }
+            }
+            return lp;
+        }
+        double a = Math.max(cfg.covarsWeight() - d, 0);
+        double[] ones = new double[d];
+        Arrays.fill(ones, 1);
+        int covs = type == CovarianceType.TIED ? 1 : k;
+        for (int i = 0; i < covs; i++) {
+            double[] l = Emissions.cholesky(p.rawCovars()[i], 0);
+            if (l == null) {
+                l = Emissions.cholesky(p.rawCovars()[i], 1e-7);
+            }
+            if (l == null) {
+                return Double.NaN;
+            }
+            double logdet = 0;
+            for (int j = 0; j < d; j++) {
+                logdet += 2 * Math.log(l[j * d + j]);
+            }
+            double quad = c * inverseQuadratic(l, ones);
+            for (int s = type == CovarianceType.TIED ? 0 : i; s < (type == CovarianceType.TIED ? k : i + 1); s++) {
+                for (int j = 0; j < d; j++) {
+                    md[j] = p.rawMeans()[s][j] - mu0;
+                }
+                quad += w == 0 ? 0 : w * inverseQuadratic(l, md);
+            }
+            lp -= 0.5 * (quad + a * logdet);
+        }
+        return lp;
+    }
+
+    /** {@code vᵀ(LLᵀ)⁻¹v} by forward substitution with the lower factor {@code l} (row-major d×d). */
+    private static double inverseQuadratic(double[] l, double[] v) {
+        int d = v.length;
+        double[] y = new double[d];
+        double q = 0;
+        for (int i = 0; i < d; i++) {
+            double s = v[i];
+            for (int j = 0; j < i; j++) {
+                s -= l[i * d + j] * y[j];
+            }
+            y[i] = s / l[i * d + i];
+            q += y[i] * y[i];
+        }
+        return q;
     }
 
     /** The E-step: statistics summed over sequences in order. */

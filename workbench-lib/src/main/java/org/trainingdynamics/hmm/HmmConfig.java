@@ -149,7 +149,8 @@ public final class HmmConfig {
         if (best == null) {
             throw new IllegalStateException("every restart failed: " + failures.get(0) + Degeneracy.describe(x));
         }
-        return new HmmFit(best.model(), best.history(), best.iterations(), best.converged(), scores, bestIdx);
+        return new HmmFit(best.model(), best.history(), best.objective(), best.iterations(), best.converged(), scores,
+                bestIdx);
     }
 
     /** Number of states K. */

@@ -44,7 +44,7 @@ class HmmCommandTest {
                     init.toString(), "--iterations", "10", "--tol", "-1e300", "--out", out.toString());
             assertThat(rc).isZero();
             JsonNode m = om.readTree(out.resolve("model.json").toFile());
-            for (String key : new String[]{"startprob", "transmat", "means", "covars", "loglik_history", "score", "bic", "aic"}) {
+            for (String key : new String[]{"startprob", "transmat", "means", "covars", "loglik_history", "objective_history", "score", "bic", "aic"}) {
                 assertThat(m.has(key)).as(key).isTrue();
             }
             assertThat(m.get("score").asDouble()).isCloseTo(c.get("score").asDouble(),
@@ -52,6 +52,7 @@ class HmmCommandTest {
             assertThat(m.get("bic").asDouble()).isCloseTo(c.get("bic").asDouble(),
                     org.assertj.core.api.Assertions.within(1e-9 * c.get("bic").asDouble()));
             assertThat(m.get("loglik_history").size()).isEqualTo(10);
+            assertThat(m.get("objective_history").size()).isEqualTo(10);
             assertThat(m.get("covars").size()).isEqualTo(3); // full per-state form
             long[] vit = Npy.read(out.resolve("viterbi.npy")).toLongArray();
             assertThat(vit).containsExactly(Npy.read(golden().resolve(cov + "-viterbi.npy")).toLongArray());
