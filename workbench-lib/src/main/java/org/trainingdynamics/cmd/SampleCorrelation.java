@@ -110,20 +110,27 @@ public final class SampleCorrelation implements AutoCloseable {
      * (O(K³) flops, K² doubles).
      */
     public double[] squareDistances() {
+        // squared row norms read straight from the buffer (one ND4J reduction per row cost ~10 ms each)
         double[] sq = new double[k];
+        java.nio.DoubleBuffer all = absCorr.data().asNioDouble();
+        double[] row = new double[k];
         for (int i = 0; i < k; i++) {
-            INDArray r = absCorr.getRow(i);
-            sq[i] = r.mul(r).sumNumber().doubleValue();
+            all.get(i * k, row);
+            double s = 0;
+            for (double v : row) {
+                s += v * v;
+            }
+            sq[i] = s;
         }
         double[] out = new double[k * k];
         int block = Math.max(1, Math.min(k, (8 << 20) / Math.max(k, 1)));
-        INDArray ct = absCorr.transpose();
         for (int r0 = 0; r0 < k; r0 += block) {
             int r1 = Math.min(k, r0 + block);
             INDArray rows = absCorr.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-            INDArray cols = ct.get(NDArrayIndex.all(), NDArrayIndex.interval(r0, k));
-            INDArray g = rows.mmul(cols).dup('c');
-            double[] gv = g.data().asDouble();
+            INDArray later = absCorr.get(NDArrayIndex.interval(r0, k), NDArrayIndex.all());
+            INDArray g = Nd4j.gemm(rows, later, false, true);
+            double[] gv = new double[(r1 - r0) * (k - r0)];
+            g.data().asNioDouble().get(gv);
             g.close();
             int width = k - r0;
             for (int i = r0; i < r1; i++) {
