@@ -17,6 +17,7 @@ public final class SampleCorrelation implements AutoCloseable {
     /** Largest sample whose square distance matrix fits one Java array. */
     public static final int MAX_SAMPLE = 46_340;
 
+    /** K×K, c-order, offset 0 (the fresh GEMM result of {@link #of}): row i starts at i·K in its buffer. */
     private final INDArray absCorr;
     private final int k;
 
@@ -100,7 +101,9 @@ public final class SampleCorrelation implements AutoCloseable {
 
     /** Row {@code i} of |C| (a copy). */
     public double[] row(int i) {
-        return absCorr.getRow(i).toDoubleVector();
+        double[] out = new double[k];
+        absCorr.data().asNioDouble().get(i * k, out);
+        return out;
     }
 
     /**
@@ -112,10 +115,8 @@ public final class SampleCorrelation implements AutoCloseable {
     public double[] squareDistances() {
         // squared row norms read straight from the buffer (one ND4J reduction per row cost ~10 ms each)
         double[] sq = new double[k];
-        java.nio.DoubleBuffer all = absCorr.data().asNioDouble();
-        double[] row = new double[k];
         for (int i = 0; i < k; i++) {
-            all.get(i * k, row);
+            double[] row = row(i);
             double s = 0;
             for (double v : row) {
                 s += v * v;
