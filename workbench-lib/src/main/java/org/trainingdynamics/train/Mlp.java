@@ -39,6 +39,8 @@ public final class Mlp implements Model {
     private final Map<String, INDArray> work = new HashMap<>();
     /** Java work arrays reused across steps (activations, loss gradients, the embedding gradient), by role. */
     private final Map<String, float[]> heapWork = new HashMap<>();
+    /** Java work arrays held as one array per row (activations, the embedding table and its gradient), by role. */
+    private final Map<String, float[][]> heapRowWork = new HashMap<>();
 
     private Mlp(int[] widths, boolean embedding, boolean bias, Loss loss, String[] names, Init[] inits,
                 double[] scales, Rng rng) {
@@ -166,7 +168,7 @@ public final class Mlp implements Model {
      * next forward pass with the same number of rows. {@code table} is {@link #embeddingTable()} (null without
      * an embedding).
      */
-    private INDArray[] forward(Dataset d, int r0, int m, float[] table) {
+    private INDArray[] forward(Dataset d, int r0, int m, float[][] table) {
         int layers = w.length;
         INDArray[] a = new INDArray[layers + 1];
         if (!embedding) {
@@ -206,15 +208,36 @@ public final class Mlp implements Model {
         return a;
     }
 
-    /** A Java copy of the embedding table (a work array refreshed by each call), or null without an embedding. */
-    private float[] embeddingTable() {
+    /**
+     * A Java copy of the embedding table, one array per row (a work array refreshed by each call), or null
+     * without an embedding.
+     */
+    private float[][] embeddingTable() {
         if (!embedding) {
             return null;
         }
-        int len = widths[0] * widths[1];
-        float[] e = heap("E", len);
-        w[0].data().asNioFloat().get(0, e, 0, len);
+        int h = widths[1];
+        float[][] e = heapRows("E", widths[0], h);
+        java.nio.FloatBuffer fb = w[0].data().asNioFloat();
+        for (int t = 0; t < widths[0]; t++) {
+            fb.get(t * h, e[t], 0, h);
+        }
         return e;
+    }
+
+    /**
+     * Java work rows (at least {@code rows} arrays of {@code cols} floats) for {@code role}, reused from call to
+     * call. The element-wise passes work on separate row arrays rather than on offsets into one flat array:
+     * HotSpot's C2 (JDK 17) vectorises {@code x[j] += y[j]} but not {@code x[o + j] += y[q + j]} with
+     * loop-invariant offsets, which runs ~6× slower (measured, docs/BENCHMARKS.md, Trainers).
+     */
+    private float[][] heapRows(String role, int rows, int cols) {
+        float[][] a = heapRowWork.get(role);
+        if (a == null || a.length < rows || a[0].length != cols) {
+            a = new float[rows][cols];
+            heapRowWork.put(role, a);
+        }
+        return a;
     }
 
     /** A Java work array of at least {@code length} floats for {@code role}, reused from call to call. */
@@ -231,39 +254,47 @@ public final class Mlp implements Model {
      * z₁ = Σ_j E[token_j] for rows [r0, r0 + m) in one Java pass (the float additions in token order), with
      * ReLU when {@code relu} applied in the same pass as (x + |x|)·½ — exact (x + x and the halving are exact
      * in float) and branch-free, so the JIT vectorises it (a per-element branch on the sign mispredicts). The
-     * result stays in the Java work array {@code a1} (the backward pass takes the ReLU mask from it) and is
-     * copied in bulk into an ND4J work array for the GEMM.
+     * result stays in the Java work rows {@code a1} (the backward pass takes the ReLU mask from them) and is
+     * copied row by row into an ND4J work array for the GEMM.
      */
-    private INDArray gatherSum(float[] e, int[][] tokens, int r0, int m, boolean relu) {
+    private INDArray gatherSum(float[][] e, int[][] tokens, int r0, int m, boolean relu) {
         int h = widths[1];
-        float[] z = heap("a1", m * h);
+        float[][] z = heapRows("a1", m, h);
+        INDArray out = work("embed", m, h);
+        java.nio.FloatBuffer fb = out.data().asNioFloat();
         for (int i = 0; i < m; i++) {
             int[] t = tokens[r0 + i];
-            int o = i * h;
-            int o0 = t[0] * h;
+            float[] zi = z[i];
             if (t.length == 2) {
-                int o1 = t[1] * h;
-                for (int k = 0; k < h; k++) {
-                    z[o + k] = e[o0 + k] + e[o1 + k];
+                float[] e0 = e[t[0]];
+                float[] e1 = e[t[1]];
+                if (relu) {
+                    for (int k = 0; k < h; k++) {
+                        float x = e0[k] + e1[k];
+                        zi[k] = (x + Math.abs(x)) * 0.5f;
+                    }
+                } else {
+                    for (int k = 0; k < h; k++) {
+                        zi[k] = e0[k] + e1[k];
+                    }
                 }
             } else {
-                System.arraycopy(e, o0, z, o, h);
+                System.arraycopy(e[t[0]], 0, zi, 0, h);
                 for (int j = 1; j < t.length; j++) {
-                    int off = t[j] * h;
+                    float[] ej = e[t[j]];
                     for (int k = 0; k < h; k++) {
-                        z[o + k] += e[off + k];
+                        zi[k] += ej[k];
+                    }
+                }
+                if (relu) {
+                    for (int k = 0; k < h; k++) {
+                        float x = zi[k];
+                        zi[k] = (x + Math.abs(x)) * 0.5f;
                     }
                 }
             }
-            if (relu) {
-                for (int k = 0; k < h; k++) {
-                    float x = z[o + k];
-                    z[o + k] = (x + Math.abs(x)) * 0.5f;
-                }
-            }
+            fb.put(i * h, zi, 0, h);
         }
-        INDArray out = work("embed", m, h);
-        out.data().asNioFloat().put(0, z, 0, m * h);
         return out;
     }
 
@@ -279,7 +310,7 @@ public final class Mlp implements Model {
         int n = batch.size();
         int c = widths[widths.length - 1];
         int rows = chunkRows(n);
-        float[] table = embeddingTable();
+        float[][] table = embeddingTable();
         double total = 0;
         int correct = 0;
         for (int r0 = 0; r0 < n; r0 += rows) {
@@ -325,36 +356,43 @@ public final class Mlp implements Model {
 
     /**
      * Embedding gradient: ∂E[tok] += ∂z₁ row of every example in rows [r0, r0 + m) using tok, in one Java pass
-     * into the Java work array {@code gE} (zeroed at the first chunk, copied into {@code grad} after the last).
+     * into the Java work rows {@code gE} (zeroed at the first chunk, copied into {@code grad} after the last).
      * With {@code masked}, ∂z₁ = ∂a₁ ⊙ 1[a₁ &gt; 0], the mask taken from the forward pass's Java copy of a₁ as
      * min(a·2¹²⁶·2¹²⁶, 1): exactly 1 for every a &gt; 0 (subnormals included) and 0 for a = +0, branch-free.
      */
     private void scatterGrad(INDArray da, boolean masked, int[][] tokens, int r0, int m, boolean first, boolean last,
                              INDArray grad) {
         int h = widths[1];
-        float[] g = heap("gE", widths[0] * h);
+        int vocab = widths[0];
+        float[][] g = heapRows("gE", vocab, h);
         if (first) {
-            Arrays.fill(g, 0, widths[0] * h, 0f);
+            for (int t = 0; t < vocab; t++) {
+                Arrays.fill(g[t], 0f);
+            }
         }
-        float[] dd = heap("da1", m * h);
-        da.data().asNioFloat().get(0, dd, 0, m * h);
-        float[] act = masked ? heap("a1", m * h) : null;
+        float[] dd = heap("da1", h);
+        float[][] act = masked ? heapRows("a1", m, h) : null;
+        java.nio.FloatBuffer fb = da.data().asNioFloat();
         for (int i = 0; i < m; i++) {
-            int off = i * h;
+            fb.get(i * h, dd, 0, h);
             if (masked) {
+                float[] ai = act[i];
                 for (int j = 0; j < h; j++) {
-                    dd[off + j] *= Math.min(act[off + j] * 0x1p126f * 0x1p126f, 1f);
+                    dd[j] *= Math.min(ai[j] * 0x1p126f * 0x1p126f, 1f);
                 }
             }
             for (int tok : tokens[r0 + i]) {
-                int row = tok * h;
+                float[] gt = g[tok];
                 for (int j = 0; j < h; j++) {
-                    g[row + j] += dd[off + j];
+                    gt[j] += dd[j];
                 }
             }
         }
         if (last) {
-            grad.data().asNioFloat().put(0, g, 0, widths[0] * h);
+            java.nio.FloatBuffer gb = grad.data().asNioFloat();
+            for (int t = 0; t < vocab; t++) {
+                gb.put(t * h, g[t], 0, h);
+            }
         }
     }
 
@@ -414,7 +452,7 @@ public final class Mlp implements Model {
         int c = widths[widths.length - 1];
         double loss = 0;
         double acc = 0;
-        float[] table = embeddingTable();
+        float[][] table = embeddingTable();
         for (int s = 0; s < n; s += EVAL_CHUNK) {
             int m = Math.min(EVAL_CHUNK, n - s);
             INDArray[] a = forward(data, s, m, table);
