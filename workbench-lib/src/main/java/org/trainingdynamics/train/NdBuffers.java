@@ -70,4 +70,51 @@ final class NdBuffers {
                     .castTo(a.dataType()));
         }
     }
+
+    /**
+     * Reusable Java staging arrays for one parameter, for code that reads and writes the same arrays every step (the
+     * optimisers): the same values as {@link #doubles} and {@link #store} without allocating per call. Arrays that
+     * are not contiguous row-major float32 go through {@link #doubles} and {@link #store}.
+     */
+    static final class Staging {
+        private float[] f;
+        private double[] d;
+
+        private static boolean direct(INDArray a) {
+            return a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c';
+        }
+
+        /** The values of {@code a} in row-major order as doubles, in an array owned by this staging (valid until the next read). */
+        double[] read(INDArray a) {
+            if (!direct(a)) {
+                return doubles(a);
+            }
+            int n = (int) a.length();
+            if (f == null || f.length != n) {
+                f = new float[n];
+                d = new double[n];
+            }
+            a.data().asNioFloat().get(0, f);
+            for (int i = 0; i < n; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+
+        /** Writes {@code v} (a.length() values) into {@code a}, rounded to float32 in Java where {@code a} is float32. */
+        void write(INDArray a, double[] v) {
+            if (!direct(a)) {
+                store(a, v, 0);
+                return;
+            }
+            int n = (int) a.length();
+            if (f == null || f.length != n) {
+                f = new float[n];
+            }
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) v[i];
+            }
+            a.data().asNioFloat().put(0, f);
+        }
+    }
 }

@@ -46,6 +46,12 @@ public sealed interface OptimizerConfig {
         @Override
         public Optimizer create(List<Parameter> params) {
             double[][] buf = new double[params.size()][];
+            NdBuffers.Staging[] thetaBuf = new NdBuffers.Staging[params.size()];
+            NdBuffers.Staging[] gradBuf = new NdBuffers.Staging[params.size()];
+            for (int i = 0; i < buf.length; i++) {
+                thetaBuf[i] = new NdBuffers.Staging();
+                gradBuf[i] = new NdBuffers.Staging();
+            }
             return new Optimizer() {
                 private boolean first = true;
 
@@ -53,8 +59,8 @@ public sealed interface OptimizerConfig {
                 public void step(double lr) {
                     for (int i = 0; i < params.size(); i++) {
                         Parameter p = params.get(i);
-                        double[] theta = NdBuffers.doubles(p.value());
-                        double[] g = NdBuffers.doubles(p.grad());
+                        double[] theta = thetaBuf[i].read(p.value());
+                        double[] g = gradBuf[i].read(p.grad());
                         if (momentum != 0 && first) {
                             buf[i] = new double[g.length];
                         }
@@ -67,7 +73,7 @@ public sealed interface OptimizerConfig {
                             }
                             theta[j] -= lr * d;
                         }
-                        NdBuffers.store(p.value(), theta, 0);
+                        thetaBuf[i].write(p.value(), theta);
                     }
                     first = false;
                 }
@@ -112,9 +118,13 @@ public sealed interface OptimizerConfig {
         public Optimizer create(List<Parameter> params) {
             double[][] m = new double[params.size()][];
             double[][] v = new double[params.size()][];
+            NdBuffers.Staging[] thetaBuf = new NdBuffers.Staging[params.size()];
+            NdBuffers.Staging[] gradBuf = new NdBuffers.Staging[params.size()];
             for (int i = 0; i < m.length; i++) {
                 m[i] = new double[(int) params.get(i).value().length()];
                 v[i] = new double[m[i].length];
+                thetaBuf[i] = new NdBuffers.Staging();
+                gradBuf[i] = new NdBuffers.Staging();
             }
             return new Optimizer() {
                 private long t;
@@ -128,8 +138,8 @@ public sealed interface OptimizerConfig {
                     double stepSize = lr / bc1;
                     for (int i = 0; i < params.size(); i++) {
                         Parameter p = params.get(i);
-                        double[] theta = NdBuffers.doubles(p.value());
-                        double[] g = NdBuffers.doubles(p.grad());
+                        double[] theta = thetaBuf[i].read(p.value());
+                        double[] g = gradBuf[i].read(p.grad());
                         double[] mi = m[i];
                         double[] vi = v[i];
                         for (int j = 0; j < theta.length; j++) {
@@ -138,7 +148,7 @@ public sealed interface OptimizerConfig {
                             vi[j] = beta2 * vi[j] + (1 - beta2) * g[j] * g[j];
                             theta[j] = th - stepSize * mi[j] / (Math.sqrt(vi[j]) / sqrtBc2 + eps);
                         }
-                        NdBuffers.store(p.value(), theta, 0);
+                        thetaBuf[i].write(p.value(), theta);
                     }
                 }
             };
