@@ -71,6 +71,29 @@ class MlpTest {
     }
 
     @Test
+    void embeddingsOfOneToThreeTokensAndAnEmbeddingOnlyModelMatchFiniteDifferences() {
+        // examples with 1, 2 or 3 tokens (a repeated token included) take the general gather and scatter paths;
+        // an embedding-only model [vocab, classes] has no ReLU, so its scatter-add is unmasked
+        Rng r = new Rng(21);
+        int n = 40;
+        int[][] tokens = new int[n][];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = new int[1 + i % 3];
+            for (int j = 0; j < tokens[i].length; j++) {
+                tokens[i][j] = r.nextInt(5);
+            }
+            y[i] = r.nextInt(4);
+        }
+        tokens[0] = new int[]{2, 2, 2};
+        Dataset d = new Dataset("tokens 1-3", null, tokens, y, null, 4);
+        checkGradients(Mlp.embedding(new int[]{5, 9, 4}, false, Init.NORMAL, Init.TORCH_LINEAR, 0.5,
+                Loss.CROSS_ENTROPY, new String[]{"embed", "out"}, new Rng(22)), d);
+        checkGradients(Mlp.embedding(new int[]{5, 4}, false, Init.NORMAL, Init.TORCH_LINEAR, 0.5,
+                Loss.CROSS_ENTROPY, new String[]{"embed"}, new Rng(23)), d);
+    }
+
+    @Test
     void gradientsAccumulatedOverRowChunksMatchFiniteDifferences() {
         // width 2048: a batch is processed in chunks of 128 rows, so these batches take 3 chunks each
         ModularArithmetic.Split s = ModularArithmetic.addition(17, 0.99, false, new Rng(11));
