@@ -47,6 +47,8 @@ public final class TrajectoryRecorder implements AutoCloseable {
     private final List<Long> steps = new ArrayList<>();
     private final List<Double> epochs = new ArrayList<>();
     private final Map<String, Long> nonFinite = new LinkedHashMap<>();
+    /** One reusable row buffer per tensor (each row is written out before the next append). */
+    private final ByteBuffer[] rowBuffers;
     private NonFinitePolicy policy = NonFinitePolicy.REJECT;
     private Durability durability = Durability.PROCESS;
     private List<String> metricColumns;
@@ -59,6 +61,7 @@ public final class TrajectoryRecorder implements AutoCloseable {
         this.metadata = new LinkedHashMap<>(metadata);
         this.headerLen = new int[specs.size()];
         this.rowBytes = new long[specs.size()];
+        this.rowBuffers = new ByteBuffer[specs.size()];
         for (int i = 0; i < specs.size(); i++) {
             TensorSpec s = specs.get(i);
             if (s.dtype() != DType.FLOAT32 && s.dtype() != DType.FLOAT64) {
@@ -183,7 +186,7 @@ public final class TrajectoryRecorder implements AutoCloseable {
             if (v == null) {
                 throw new IllegalArgumentException("checkpoint at step " + step + ": tensor '" + s.name() + "' missing");
             }
-            rows[i] = encodeRow(s, v, step);
+            rows[i] = encodeRow(i, s, v, step);
         }
         try {
             long t = steps.size();
@@ -270,31 +273,40 @@ public final class TrajectoryRecorder implements AutoCloseable {
         commit();
     }
 
-    private ByteBuffer encodeRow(TensorSpec s, Object v, long step) {
+    private ByteBuffer encodeRow(int index, TensorSpec s, Object v, long step) {
         if (v instanceof NpyArray a) {
             return encodeArray(s, a, step);
         }
         int n = Math.toIntExact(s.size());
-        ByteBuffer b = ByteBuffer.allocate(n * s.dtype().size()).order(ByteOrder.LITTLE_ENDIAN);
+        if (rowBuffers[index] == null) {
+            rowBuffers[index] = ByteBuffer.allocate(n * s.dtype().size()).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer b = rowBuffers[index].clear();
         boolean f32 = s.dtype() == DType.FLOAT32;
         long bad = 0;
         if (v instanceof double[] d) {
             checkLength(s, d.length, step);
             for (double x : d) {
                 bad += Double.isFinite(x) ? 0 : 1;
-                if (f32) {
+            }
+            if (f32) {
+                for (double x : d) {
                     b.putFloat((float) x);
-                } else {
-                    b.putDouble(x);
                 }
+            } else {
+                b.asDoubleBuffer().put(d); // bulk copy; the view shares b's little-endian order, not its position
+                b.position(b.capacity());
             }
         } else if (v instanceof float[] f) {
             checkLength(s, f.length, step);
             for (float x : f) {
                 bad += Float.isFinite(x) ? 0 : 1;
-                if (f32) {
-                    b.putFloat(x);
-                } else {
+            }
+            if (f32) {
+                b.asFloatBuffer().put(f);
+                b.position(b.capacity());
+            } else {
+                for (float x : f) {
                     b.putDouble(x);
                 }
             }
