@@ -18,7 +18,8 @@ package org.trainingdynamics.dln;
  * @param maxIterations    cap on damped fixed-point iterations
  * @param tolerance      stop when max|C_Δ,new − C_Δ| ≤ tolerance × max_k C_Δ(k,k)
  * @param averagingPasses  passes with the converged kernels held fixed and fresh samples; outputs are their mean
- * @param bundle           samples per response bundle (memory ≈ 2·K²·bundle·8 bytes); 0 chooses ≈ 256 MB
+ * @param bundle           samples per response bundle (two float32 stores, memory ≈ 2·K²·bundle·4 bytes); 0 chooses
+ *                         ≈ 128 MB
  * @param seed             seed (deterministic per seed)
  */
 public record DmftConfig(double alpha, SparsePrior prior, double sigma, double s0, Parameterization parameterization,
@@ -77,7 +78,7 @@ public record DmftConfig(double alpha, SparsePrior prior, double sigma, double s
 
     /** The bundle size actually used. */
     public int effectiveBundle() {
-        int b = bundle > 0 ? bundle : (int) Math.max(16, 256e6 / (16.0 * gridPoints * gridPoints));
+        int b = bundle > 0 ? bundle : (int) Math.max(16, 128e6 / (8.0 * gridPoints * gridPoints));
         // the per-bundle stores are indexed by int: K²·bundle < 2³¹
         b = (int) Math.min(b, (Integer.MAX_VALUE - 1L) / ((long) gridPoints * gridPoints));
         return Math.max(1, Math.min(b, samples));

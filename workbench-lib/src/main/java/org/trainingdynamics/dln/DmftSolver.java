@@ -20,8 +20,8 @@ import org.trainingdynamics.study.Progress;
  *   <li>Response P_{k,l} = ∂A_k/∂a_l: P_{k+1,l} = P_{k,l} + h[−αβ′_k P_{k,l} + α Σ_{m&lt;k} M_{km}β′_m P_{m,l}] + hδ_{kl};
  *       R_new(k,l) = E[β′_k P_{k,l}], C_Δ,new = E[ΔΔᵀ].</li>
  * </ol>
- * The response recursion is vectorised over a bundle of samples (float64, layout [time] × [source l, sample n]); each
- * column (l, n) evolves independently except through the shared memory kernel M. Its memory sum is evaluated by
+ * The response recursion is vectorised over a bundle of samples (layout [time] × [source l, sample n]); each column
+ * (l, n) evolves independently except through the shared memory kernel M. Its memory sum is evaluated by
  * recursive time-blocking: a block [k₀, k₁) longer than 64 steps is split at mid and the contribution of [k₀, mid) to
  * [mid, k₁) is a few ND4J GEMMs M[mid:k₁, ·] · B[·, sources &lt; mid] accumulated in place into an off-heap store of the
  * memory sums (the triangle of zero B entries, sources ≥ time, is mostly skipped); blocks of at most 64 steps run in
@@ -29,9 +29,16 @@ import org.trainingdynamics.study.Progress;
  * P update fused into one sweep per step), sources in parallel. So most of the O(N K³) work
  * runs at GEMM speed. The memory kernel is smooth in (t, s), so its off-diagonal blocks M[mid:k₁, k₀:mid] have a low
  * numerical rank r (about 13 for 100×100 at K = 200): where it pays, a block's product is applied as U·(W·B) with
- * the truncated singular value decomposition M_blk = U·W (singular values below σ₁·max(dims)·2⁻⁵² dropped, numpy's
- * {@code matrix_rank} tolerance), an H-matrix product that needs 2r(rows + cols) instead of 2·rows·cols flops per
- * column and agrees with the dense product to rounding.
+ * the truncated singular value decomposition M_blk = U·W (singular values below σ₁·max(dims)·2⁻²³ dropped, numpy's
+ * {@code matrix_rank} tolerance in float32), an H-matrix product that needs 2r(rows + cols) instead of 2·rows·cols
+ * flops per column and agrees with the dense product to float32 rounding.
+ *
+ * <p><b>Precision.</b> The response recursion runs in float32 (β′, P, B = β′⊙P, the memory sums, M and its block
+ * factors; float32 GEMMs), with the R sums accumulated in float64; everything else in the pass is float64. The
+ * recursion is bound by streaming the B history and the memory sums through memory, so halving their width cuts its
+ * time by about a third. The rounding this adds is far below the method's Monte-Carlo error: a full solve (K = 200,
+ * N = 3000, 12 iterations + 2 averaging passes) moves E_tr, E_te, C_Δ and R by at most 3.4e-8 relative to their
+ * maximum against the float64 recursion, while changing the seed moves them by 3.4e-3 to 1.2e-2 (docs/BENCHMARKS.md).
  *
  * <p>{@link #solve} iterates X ← θX + (1−θ)X_new with the Monte-Carlo samples frozen (common random numbers: the same
  * β* and white noise ξ every iteration, so the iteration map is deterministic and its convergence is seen without
@@ -51,7 +58,7 @@ public final class DmftSolver {
     private long gemmFlops;
     private int lowRankBlocks;
     private double gemmSeconds;
-    /** Reused off-heap stores per bundle width: the B history and the memory sums Q (time × [source, sample]). */
+    /** Reused off-heap float32 stores per bundle width: the B history and the memory sums Q (time × [source, sample]). */
     private final java.util.Map<Integer, INDArray> historyStores = new java.util.HashMap<>();
     private final java.util.Map<Integer, INDArray> sumStores = new java.util.HashMap<>();
     private final java.util.Map<Integer, INDArray> productStores = new java.util.HashMap<>();
@@ -179,6 +186,18 @@ public final class DmftSolver {
         int c = rows[0].length;
         INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, r, c);
         java.nio.DoubleBuffer buf = a.data().asNioDouble();
+        for (int i = 0; i < r; i++) {
+            buf.put(i * c, rows[i]);
+        }
+        return a;
+    }
+
+    /** A c-order float32 INDArray from rows (one flat copy). */
+    static INDArray ndFloat(float[][] rows) {
+        int r = rows.length;
+        int c = rows[0].length;
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, r, c);
+        java.nio.FloatBuffer buf = a.data().asNioFloat();
         for (int i = 0; i < r; i++) {
             buf.put(i * c, rows[i]);
         }
@@ -429,13 +448,19 @@ public final class DmftSolver {
         int n = cfg.samples();
         int nb = cfg.effectiveBundle();
         double[][] r = new double[k][k];
-        INDArray memNd = nd(mem);
+        float[][] memF = new float[k][k];
+        for (int t = 0; t < k; t++) {
+            for (int s = 0; s < k; s++) {
+                memF[t][s] = (float) mem[t][s];
+            }
+        }
+        INDArray memNd = ndFloat(memF);
         java.util.Map<Long, INDArray[]> factors = new java.util.HashMap<>();
         lowRankFactors(mem, 0, k, factors);
         lowRankBlocks = factors.size();
         for (int start = 0; start < n; start += nb) {
             int m = Math.min(nb, n - start);
-            Bundle b = new Bundle(memNd, mem, bprime, start, m, factors);
+            Bundle b = new Bundle(memNd, memF, bprime, start, m, factors);
             b.run(0, k);
             for (int t = 0; t < k; t++) {
                 for (int l = 0; l < t; l++) {
@@ -454,10 +479,10 @@ public final class DmftSolver {
     /**
      * For every split of the time-block recursion over [k0, k1) at mid, the numerical-rank factorisation
      * M[mid:k1, k0:mid] = U·W (U = left singular vectors times singular values, W = right singular vectors ᵀ, keeping the
-     * singular values above σ₁·max(rows, cols)·2⁻⁵², the tolerance of numpy's {@code matrix_rank}), when applying it as
-     * two GEMMs costs less than 0.6 of the dense block GEMMs. The memory kernel is smooth in (t, s), so its off-diagonal
-     * blocks have a low numerical rank (about 13 for a 100×100 block at K = 200): this is a hierarchical-matrix (H-matrix)
-     * product, exact to the precision of the singular value decomposition.
+     * singular values above σ₁·max(rows, cols)·2⁻²³, the tolerance of numpy's {@code matrix_rank} for the float32 the
+     * products run in), when applying it as two GEMMs costs less than 0.6 of the dense block GEMMs. The memory kernel is
+     * smooth in (t, s), so its off-diagonal blocks have a low numerical rank: this is a hierarchical-matrix (H-matrix)
+     * product, exact to float32 rounding. The SVD itself is float64; the factors are rounded to float32.
      */
     private void lowRankFactors(double[][] mem, int k0, int k1, java.util.Map<Long, INDArray[]> out) {
         if (k1 - k0 <= JAVA_BLOCK) {
@@ -484,7 +509,7 @@ public final class DmftSolver {
         org.ejml.data.DMatrixRMaj v = svd.getV(null, false);
         org.ejml.dense.row.SingularOps_DDRM.descendingOrder(u, false, w, v, false);
         int q = Math.min(rows, cols);
-        double tol = w.get(0, 0) * Math.max(rows, cols) * 0x1.0p-52;
+        double tol = w.get(0, 0) * Math.max(rows, cols) * 0x1.0p-23;
         int r = 0;
         while (r < q && w.get(r, r) > tol) {
             r++;
@@ -510,19 +535,20 @@ public final class DmftSolver {
             }
         }
         out.put((long) k0 * (JAVA_BLOCK + 1L) * mem.length + k1, new INDArray[] {
-            Nd4j.create(uf, new long[] {rows, r}, DataType.DOUBLE), Nd4j.create(wf, new long[] {r, cols}, DataType.DOUBLE)});
+            Nd4j.create(uf, new long[] {rows, r}, DataType.DOUBLE).castTo(DataType.FLOAT),
+            Nd4j.create(wf, new long[] {r, cols}, DataType.DOUBLE).castTo(DataType.FLOAT)});
     }
 
     /**
      * Per-thread scratch of the Java time blocks: row 0 the memory sums Q_t, rows 1..64 the block's B rows, the last row
      * the source's P (index-aligned with the others, so that the step loops vectorise).
      */
-    private final ThreadLocal<double[][]> scratchStore = new ThreadLocal<>();
+    private final ThreadLocal<float[][]> scratchStore = new ThreadLocal<>();
 
-    private double[][] scratch(int width) {
-        double[][] sc = scratchStore.get();
+    private float[][] scratch(int width) {
+        float[][] sc = scratchStore.get();
         if (sc == null || sc[0].length != width) {
-            sc = new double[JAVA_BLOCK + 2][width];
+            sc = new float[JAVA_BLOCK + 2][width];
             scratchStore.set(sc);
         }
         return sc;
@@ -530,37 +556,37 @@ public final class DmftSolver {
 
     /** Off-heap rows × (K·width) store for a bundle width, reused across bundles and passes. */
     private INDArray store(java.util.Map<Integer, INDArray> stores, int rows, int k, int width) {
-        return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.DOUBLE, rows, (long) k * w));
+        return stores.computeIfAbsent(width, w -> Nd4j.create(DataType.FLOAT, rows, (long) k * w));
     }
 
     /**
      * The response recursion of one bundle of m samples. Columns are (source l, sample i), index l·m + i; every column
      * evolves independently in time except through the shared memory kernel M. Time blocks of more than
      * {@link #JAVA_BLOCK} steps are split at mid and the contribution of [k₀, mid) to [mid, k₁) is one ND4J GEMM
-     * accumulated in place (β = 1) into the off-heap memory-sum store Q. Blocks of at most {@link #JAVA_BLOCK} steps run
+     * accumulated in place (β = 1) into the off-heap memory-sum store Q (float32, as is the whole recursion). Blocks of at most {@link #JAVA_BLOCK} steps run
      * in Java one source at a time: all the block's steps for the m columns of a source, with that source's B rows of
      * the block in cache, fusing the in-block memory sum, B = β′⊙P, the R sums and the P update into one sweep per step.
      */
     private final class Bundle {
         private final INDArray memNd;
-        private final double[][] mem;
-        private final double[][] bp;
-        private final double[][] decay;
+        private final float[][] mem;
+        private final float[][] bp;
+        private final float[][] decay;
         private final int m;
         private final int k;
         private final long row;
         private final INDArray bhist;
-        private final java.nio.DoubleBuffer bh;
+        private final java.nio.FloatBuffer bh;
         private final INDArray qstore;
-        private final java.nio.DoubleBuffer qs;
+        private final java.nio.FloatBuffer qs;
         private final INDArray tstore;
-        private final double[] p;
+        private final float[] p;
         private final double[][] rsum;
-        private final double h;
-        private final double ah;
+        private final float h;
+        private final float ah;
         private final java.util.Map<Long, INDArray[]> factors;
 
-        Bundle(INDArray memNd, double[][] mem, double[][] bprime, int start, int m,
+        Bundle(INDArray memNd, float[][] mem, double[][] bprime, int start, int m,
                java.util.Map<Long, INDArray[]> factors) {
             this.factors = factors;
             this.k = mem.length;
@@ -570,21 +596,22 @@ public final class DmftSolver {
             this.row = (long) k * m;
             // B row t is written on [0, t·m) before any GEMM reads it; beyond that it stays zero (never written)
             this.bhist = store(historyStores, k, k, m);
-            this.bh = bhist.data().asNioDouble();
+            this.bh = bhist.data().asNioFloat();
             // Q rows are initialised by the first GEMM into them (β = 0) and zero-filled where a GEMM first reaches
             this.qstore = store(sumStores, k, k, m);
-            this.qs = qstore.data().asNioDouble();
+            this.qs = qstore.data().asNioFloat();
             // W·B of the low-rank block products (at most K/2 × K·m)
             this.tstore = factors.isEmpty() ? null : store(productStores, k / 2 + 1, k, m);
-            this.p = new double[Math.toIntExact(row)];
-            this.bp = new double[k][m];
-            this.decay = new double[k][m];
-            this.h = cfg.step();
-            this.ah = cfg.alpha() * cfg.step();
+            this.p = new float[Math.toIntExact(row)];
+            this.bp = new float[k][m];
+            this.decay = new float[k][m];
+            this.h = (float) cfg.step();
+            double ahd = cfg.alpha() * cfg.step();
+            this.ah = (float) ahd;
             for (int t = 0; t < k; t++) {
-                System.arraycopy(bprime[t], start, bp[t], 0, m);
                 for (int i = 0; i < m; i++) {
-                    decay[t][i] = 1 - ah * bp[t][i];
+                    bp[t][i] = (float) bprime[t][start + i];
+                    decay[t][i] = (float) (1 - ahd * bprime[t][start + i]);
                 }
             }
             this.rsum = new double[k][k];
@@ -624,7 +651,7 @@ public final class DmftSolver {
             int chunks = Math.max(1, Math.round((mid - k0) / (float) TRIANGLE_CHUNK));
             int s1 = k0 + (mid - k0) / chunks;
             // columns [s1·m, mid·m) are first reached by the later chunks (β = 1): zero them
-            double[] zeros = new double[(mid - s1) * m];
+            float[] zeros = new float[(mid - s1) * m];
             for (int t = mid; t < k1 && zeros.length > 0; t++) {
                 qs.put((int) (t * row + (long) s1 * m), zeros, 0, zeros.length);
             }
@@ -658,7 +685,7 @@ public final class DmftSolver {
         void javaBlock(int k0, int k1) {
             // sources are independent (disjoint columns of P, B, Q and entries of R): run them in parallel
             java.util.stream.IntStream.range(0, k1).parallel().forEach(l -> {
-                double[][] scratch = scratch(m);
+                float[][] scratch = scratch(m);
                 source(l, k0, k1, scratch);
             });
         }
@@ -668,7 +695,7 @@ public final class DmftSolver {
          * Σ_{max(k0,l+1) ≤ s &lt; t} M_{ts} B_s; B_t = β′_t ⊙ P_t; R sum; P_{t+1} = P_t ⊙ (1 − αhβ′_t) + αh Q_t.
          * P_{l+1,l} = h is set when source l starts (l ≥ k0).
          */
-        void source(int l, int k0, int k1, double[][] scratch) {
+        void source(int l, int k0, int k1, float[][] scratch) {
             int off = l * m;
             if (l >= k0) {
                 if (l + 1 >= k) {
@@ -679,8 +706,8 @@ public final class DmftSolver {
             int t0 = Math.max(k0, l + 1);
             boolean fromStore = k0 > 0 && l < k0;
             boolean keep = k1 < k;
-            double[] q = scratch[0];
-            double[] pl = scratch[JAVA_BLOCK + 1];
+            float[] q = scratch[0];
+            float[] pl = scratch[JAVA_BLOCK + 1];
             System.arraycopy(p, off, pl, 0, m);
             for (int t = t0; t < k1; t++) {
                 if (fromStore) {
@@ -695,18 +722,18 @@ public final class DmftSolver {
         }
 
         /** qa += Σ_{s∈[s0,t)} ma[s] B_s (B_s = scratch[1+s−k0]): four rows per sweep, the last one to three in one. */
-        private void sums(double[] qa, double[] ma, int s0, int t, int k0, double[][] scratch) {
+        private void sums(float[] qa, float[] ma, int s0, int t, int k0, float[][] scratch) {
             int n = m;
             int s = s0;
             for (; s + 3 < t; s += 4) {
-                double[] b0 = scratch[1 + s - k0];
-                double[] b1 = scratch[2 + s - k0];
-                double[] b2 = scratch[3 + s - k0];
-                double[] b3 = scratch[4 + s - k0];
-                double a0 = ma[s];
-                double a1 = ma[s + 1];
-                double a2 = ma[s + 2];
-                double a3 = ma[s + 3];
+                float[] b0 = scratch[1 + s - k0];
+                float[] b1 = scratch[2 + s - k0];
+                float[] b2 = scratch[3 + s - k0];
+                float[] b3 = scratch[4 + s - k0];
+                float a0 = ma[s];
+                float a1 = ma[s + 1];
+                float a2 = ma[s + 2];
+                float a3 = ma[s + 3];
                 for (int i = 0; i < n; i++) {
                     qa[i] += a0 * b0[i] + a1 * b1[i] + a2 * b2[i] + a3 * b3[i];
                 }
@@ -716,12 +743,12 @@ public final class DmftSolver {
                 return;
             }
             // the last one to three rows in one sweep (missing rows read row s with weight 0)
-            double[] b0 = scratch[1 + s - k0];
-            double[] b1 = r > 1 ? scratch[2 + s - k0] : b0;
-            double[] b2 = r > 2 ? scratch[3 + s - k0] : b0;
-            double a0 = ma[s];
-            double a1 = r > 1 ? ma[s + 1] : 0;
-            double a2 = r > 2 ? ma[s + 2] : 0;
+            float[] b0 = scratch[1 + s - k0];
+            float[] b1 = r > 1 ? scratch[2 + s - k0] : b0;
+            float[] b2 = r > 2 ? scratch[3 + s - k0] : b0;
+            float a0 = ma[s];
+            float a1 = r > 1 ? ma[s + 1] : 0;
+            float a2 = r > 2 ? ma[s + 2] : 0;
             for (int i = 0; i < n; i++) {
                 qa[i] += a0 * b0[i] + a1 * b1[i] + a2 * b2[i];
             }
@@ -731,13 +758,13 @@ public final class DmftSolver {
          * Step t of source l given its memory sum q: B_t = β′_t ⊙ P_t into bt, P_{t+1} into pl, the R sum, and B_t to
          * the history store if later GEMMs need it.
          */
-        private void step(int t, int l, double[] q, double[] pl, double[] bt, int off, boolean keep) {
+        private void step(int t, int l, float[] q, float[] pl, float[] bt, int off, boolean keep) {
             int n = m;
-            double[] bpt = bp[t];
+            float[] bpt = bp[t];
             if (t + 1 < k) {
-                double[] dc = decay[t];
+                float[] dc = decay[t];
                 for (int i = 0; i < n; i++) {
-                    double pv = pl[i];
+                    float pv = pl[i];
                     bt[i] = pv * bpt[i];
                     pl[i] = pv * dc[i] + ah * q[i];
                 }

@@ -7,6 +7,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DmftSolverTest {
+    /**
+     * Tolerance of the float32 response recursion against the float64 per-sample recursion, relative to max|R|: about
+     * 17× the float32 unit roundoff (the errors seen are 4e-8 to 9e-8), and 10⁴ times below the seed-to-seed (Monte-Carlo)
+     * spread of R in a full solve at N = 3000 (about 1e-2 of max|R|).
+     */
+    private static final double FLOAT32_RESPONSE_TOLERANCE = 1e-6;
 
     /** Plain per-sample evaluation of the response recursion of dmft.md §3 step 4 (independent of the blocked GEMMs). */
     static double[][] naiveResponse(double[][] mem, double[][] bprime, double alpha, double h) {
@@ -106,11 +112,26 @@ class DmftSolverTest {
         DmftSolver solver = new DmftSolver(c);
         double[][] got = solver.response(mem, bp);
         double[][] want = naiveResponse(mem, bp, 0.7, 0.1);
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                assertThat(got[i][j]).as("R(%d,%d)", i, j).isCloseTo(want[i][j], org.assertj.core.data.Offset.offset(1e-12));
+        double max = 0;
+        for (double[] row : want) {
+            for (double v : row) {
+                max = Math.max(max, Math.abs(v));
             }
         }
+        double err = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                err = Math.max(err, Math.abs(got[i][j] - want[i][j]));
+                if (j >= i) {
+                    assertThat(got[i][j]).as("R(%d,%d) is causal", i, j).isZero();
+                }
+            }
+        }
+        System.out.printf("K=%d n=%d bundle=%d: float32 response vs float64 per-sample recursion: max|diff|/max|R| = %.2e%n",
+                k, n, bundle, err / max);
+        // the recursion runs in float32 (unit roundoff 6e-8); its rounding must stay far below the Monte-Carlo error,
+        // which moves R by ~1e-2 of its maximum between seeds at N = 3000 (docs/BENCHMARKS.md, DLN / DMFT)
+        assertThat(err).as("max|R_float32 - R_float64|").isLessThanOrEqualTo(FLOAT32_RESPONSE_TOLERANCE * max);
         assertThat(want[5][2]).isNotZero();
         return solver;
     }
