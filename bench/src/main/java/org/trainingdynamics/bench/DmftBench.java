@@ -19,7 +19,8 @@ import org.trainingdynamics.dln.DmftSolver;
 /**
  * Benchmark of one DMFT fixed-point iteration (org.trainingdynamics.dln.DmftSolver.pass) on K = 200 grid points with
  * N = 10⁴ samples (dmft.md defaults otherwise: α = 0.5, ρ = 0.1, s₀ = 0.1, h = 0.05), against two baselines measured in
- * the same run: ND4J's float64 GEMM rate (square 2048³ product, best of 3), giving the GEMM-bound time of the
+ * the same run: ND4J's float64 GEMM rate (square 2048³ product, best of 3; the float32 rate, which the solver's
+ * float32 response recursion uses, is printed for reference only), giving the GEMM-bound time of the
  * iteration's dominant products (counted exactly, independent of how the solver blocks them: the response memory sums,
  * 2·C(K,3)·N flops, plus the three K×K×N products), and a
  * NumPy solver of the same discretisation (bench/python/dmft_numpy.py), run at the same K and N when
@@ -38,11 +39,15 @@ public final class DmftBench {
         int numpyIters = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         Locale.setDefault(Locale.ROOT);
 
-        double[] rates = gemmRate();
+        double[] rates = gemmRate(DataType.DOUBLE);
         double gemmRate = rates[0];
         double gemmCpuRate = rates[1];
         System.out.printf("ND4J float64 GEMM rate (2048^3, best of 3): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second%n",
                 gemmRate / 1e9, gemmCpuRate / 1e9);
+        // the solver's response recursion runs in float32: its sgemm rate, for reference (the bound uses float64's)
+        double[] srates = gemmRate(DataType.FLOAT);
+        System.out.printf("ND4J float32 GEMM rate (2048^3, best of 3): %.2f GFLOP/s wall, %.2f GFLOP per CPU-second"
+                + " (reference only)%n", srates[0] / 1e9, srates[1] / 1e9);
 
         // warm-up, and realistic kernels to time from: three damped passes at N = 1000 from the initial kernels (the
         // initial R = 0 makes the memory kernel zero, which the solver's low-rank block products would make cheap)
@@ -109,12 +114,12 @@ public final class DmftBench {
                 .getOperatingSystemMXBean()).getProcessCpuTime() * 1e-9;
     }
 
-    /** {wall rate, CPU-time rate} of a square float64 GEMM. */
-    static double[] gemmRate() {
+    /** {wall rate, CPU-time rate} of a square GEMM in the given precision. */
+    static double[] gemmRate(DataType type) {
         int s = 2048;
-        INDArray a = Nd4j.rand(DataType.DOUBLE, s, s);
-        INDArray b = Nd4j.rand(DataType.DOUBLE, s, s);
-        INDArray c = Nd4j.create(DataType.DOUBLE, s, s);
+        INDArray a = Nd4j.rand(type, s, s);
+        INDArray b = Nd4j.rand(type, s, s);
+        INDArray c = Nd4j.create(type, s, s);
         Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
         double best = Double.POSITIVE_INFINITY;
         double bestCpu = Double.POSITIVE_INFINITY;

@@ -773,17 +773,18 @@ public final class DmftSolver {
                     bt[i] = pl[i] * bpt[i];
                 }
             }
-            // R sum in four interleaved partial sums: a single running sum is bound by the add latency
+            // R sum in four interleaved float64 partial sums (a single running sum is bound by the add latency), each
+            // adding four float32 values summed pairwise (fewer float64 conversions and adds)
             double a0 = 0;
             double a1 = 0;
             double a2 = 0;
             double a3 = 0;
             int i = 0;
-            for (; i + 3 < n; i += 4) {
-                a0 += bt[i];
-                a1 += bt[i + 1];
-                a2 += bt[i + 2];
-                a3 += bt[i + 3];
+            for (; i + 15 < n; i += 16) {
+                a0 += (bt[i] + bt[i + 4]) + (bt[i + 8] + bt[i + 12]);
+                a1 += (bt[i + 1] + bt[i + 5]) + (bt[i + 9] + bt[i + 13]);
+                a2 += (bt[i + 2] + bt[i + 6]) + (bt[i + 10] + bt[i + 14]);
+                a3 += (bt[i + 3] + bt[i + 7]) + (bt[i + 11] + bt[i + 15]);
             }
             for (; i < n; i++) {
                 a0 += bt[i];
