@@ -28,15 +28,15 @@ import org.trainingdynamics.study.Progress;
  * Java one source at a time, all their steps with that source's B rows in cache (memory sum, B = β′⊙P, R sums and the
  * P update fused into one sweep per step), sources in parallel. So most of the O(N K³) work
  * runs at GEMM speed. The memory kernel is smooth in (t, s), so its off-diagonal blocks M[mid:k₁, k₀:mid] have a low
- * numerical rank r (about 13 for 100×100 at K = 200): where it pays, a block's product is applied as U·(W·B) with
- * the truncated singular value decomposition M_blk = U·W (singular values below σ₁·max(dims)·2⁻²³ dropped, numpy's
- * {@code matrix_rank} tolerance in float32), an H-matrix product that needs 2r(rows + cols) instead of 2·rows·cols
- * flops per column and agrees with the dense product to float32 rounding.
+ * numerical rank r (5 for 100×100 at K = 200 at the float32 tolerance below): where it pays, a block's product is
+ * applied as U·(W·B) with the truncated singular value decomposition M_blk = U·W (singular values below
+ * σ₁·max(dims)·2⁻²³ dropped, numpy's {@code matrix_rank} tolerance in float32), an H-matrix product that needs
+ * 2r(rows + cols) instead of 2·rows·cols flops per column and agrees with the dense product to float32 rounding.
  *
  * <p><b>Precision.</b> The response recursion runs in float32 (β′, P, B = β′⊙P, the memory sums, M and its block
  * factors; float32 GEMMs), with the R sums accumulated in float64; everything else in the pass is float64. The
  * recursion is bound by streaming the B history and the memory sums through memory, so halving their width cuts its
- * time by about a third. The rounding this adds is far below the method's Monte-Carlo error: a full solve (K = 200,
+ * time by about 40 %. The rounding this adds is far below the method's Monte-Carlo error: a full solve (K = 200,
  * N = 3000, 12 iterations + 2 averaging passes) moves E_tr, E_te, C_Δ and R by at most 3.4e-8 relative to their
  * maximum against the float64 recursion, while changing the seed moves them by 3.4e-3 to 1.2e-2 (docs/BENCHMARKS.md).
  *
@@ -563,9 +563,10 @@ public final class DmftSolver {
      * The response recursion of one bundle of m samples. Columns are (source l, sample i), index l·m + i; every column
      * evolves independently in time except through the shared memory kernel M. Time blocks of more than
      * {@link #JAVA_BLOCK} steps are split at mid and the contribution of [k₀, mid) to [mid, k₁) is one ND4J GEMM
-     * accumulated in place (β = 1) into the off-heap memory-sum store Q (float32, as is the whole recursion). Blocks of at most {@link #JAVA_BLOCK} steps run
-     * in Java one source at a time: all the block's steps for the m columns of a source, with that source's B rows of
-     * the block in cache, fusing the in-block memory sum, B = β′⊙P, the R sums and the P update into one sweep per step.
+     * accumulated in place (β = 1) into the off-heap memory-sum store Q (float32, as is the whole recursion). Blocks of
+     * at most {@link #JAVA_BLOCK} steps run in Java one source at a time: all the block's steps for the m columns of a
+     * source, with that source's B rows of the block in cache, fusing the in-block memory sum, B = β′⊙P, the R sums and
+     * the P update into one sweep per step.
      */
     private final class Bundle {
         private final INDArray memNd;
