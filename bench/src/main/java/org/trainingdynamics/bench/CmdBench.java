@@ -37,6 +37,8 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
 public final class CmdBench {
     private static final java.lang.management.ThreadMXBean CPU =
             java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     static final int T = 100;
 
     public static void main(String[] args) throws Exception {
@@ -162,6 +164,7 @@ public final class CmdBench {
             // (b') the store's column blocks as the pass reads them: T contiguous segments per block, float64
             t0 = System.nanoTime();
             long c0 = CPU.getCurrentThreadCpuTime();
+            long p0 = OS.getProcessCpuTime();
             int colRows = Math.max(8, (1 << 16) / T);
             double[] x = new double[colRows * T];
             for (String tensor : traj.tensorNames()) {
@@ -176,13 +179,17 @@ public final class CmdBench {
             }
             double columns = (System.nanoTime() - t0) / 1e9;
             double columnsCpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e9;
+            double columnsProc = (OS.getProcessCpuTime() - p0) / 1e9;
             // (c) the CMD assignment + fit pass with the warm-up references (explicit sample = refs keeps
             //     sampling/clustering negligible: K = M)
             t0 = System.nanoTime();
             c0 = CPU.getCurrentThreadCpuTime();
+            p0 = OS.getProcessCpuTime();
+            double load0 = OS.getSystemLoadAverage();
             CmdResult r = Cmd.builder().modes(refs.length).sample(refs).build().fit(traj);
             double pass = (System.nanoTime() - t0) / 1e9;
             double passCpu = (CPU.getCurrentThreadCpuTime() - c0) / 1e9;
+            double passProc = (OS.getProcessCpuTime() - p0) / 1e9;
             Map<String, Double> ph = r.phaseSeconds();
             System.out.printf("run %d: sequential file read %.2f s (%.2f GB/s, %d bytes); column blocks (float64) %.2f s "
                             + "(%.2f GB/s); blocks() stream %.2f s (%.2f GB/s); CMD assign+fit %.2f s (%.2f GB/s; "
@@ -190,8 +197,9 @@ public final class CmdBench {
                     gb / columns, stream, gb / stream, pass, gb / pass, ph.get("assignment"), ph.get("fit"), sink);
             System.out.printf("   ratio CMD pass / column blocks = %.2f; / sequential read = %.2f; / blocks() stream = %.2f; "
                     + "modes %d%n", columns / pass, seq / pass, stream / pass, r.modeCount());
-            System.out.printf("   thread CPU time: column blocks %.2f s, CMD pass %.2f s; ratio %.2f%n", columnsCpu, passCpu,
-                    columnsCpu / passCpu);
+            System.out.printf("   CPU time: column blocks thread %.2f s (process %.2f s); CMD pass calling thread %.2f s, "
+                            + "process (all its threads, GC, JIT) %.2f s; ratio column blocks / pass process CPU %.2f; "
+                            + "load average %.1f%n", columnsCpu, columnsProc, passCpu, passProc, columnsCpu / passProc, load0);
         }
         kernels(traj, Math.max(8, (1 << 16) / T));
         Trajectories.deleteTree(dir);

@@ -6,8 +6,9 @@ import java.util.Arrays;
  * The assignment pass's inner kernel: for a checkpoint-major parameter block ({@code x[t · rows + i]}: the
  * block's T checkpoint segments one after the other) the M dot products {@code x_i · r̂_k} of every parameter
  * with the centred, unit-norm reference profiles ({@code r̂[k · T + t]}) — the block × referencesᵀ product.
- * Modes are taken two at a time and checkpoints four at a time, so each loaded value feeds eight multiply-adds
- * in a loop over the contiguous parameter segment that the JIT vectorises. It measured faster than copying
+ * Modes are taken two at a time and checkpoints four at a time, so each loaded value feeds eight fused
+ * multiply-adds ({@link Math#fma}, which the JIT turns into vector FMA instructions) in a loop over the contiguous
+ * parameter segment; the fused form measured 1.2–1.5× the separate multiply and add (docs/BENCHMARKS.md). It measured faster than copying
  * each block off-heap for an ND4J GEMM on the 2-core benchmark machine (docs/BENCHMARKS.md, "## CMD").
  */
 public final class BlockDots {
@@ -53,8 +54,8 @@ public final class BlockDots {
                 double x1 = x[o1 + i];
                 double x2 = x[o2 + i];
                 double x3 = x[o3 + i];
-                da[i] += (a0 * x0 + a1 * x1) + (a2 * x2 + a3 * x3);
-                db[i] += (b0 * x0 + b1 * x1) + (b2 * x2 + b3 * x3);
+                da[i] = Math.fma(a3, x3, Math.fma(a2, x2, Math.fma(a1, x1, Math.fma(a0, x0, da[i]))));
+                db[i] = Math.fma(b3, x3, Math.fma(b2, x2, Math.fma(b1, x1, Math.fma(b0, x0, db[i]))));
             }
         }
         for (; t < tCount; t++) {
@@ -62,8 +63,8 @@ public final class BlockDots {
             double wb = rhat[rb + t];
             int o = t * rows;
             for (int i = 0; i < rows; i++) {
-                da[i] += wa * x[o + i];
-                db[i] += wb * x[o + i];
+                da[i] = Math.fma(wa, x[o + i], da[i]);
+                db[i] = Math.fma(wb, x[o + i], db[i]);
             }
         }
     }
@@ -73,7 +74,7 @@ public final class BlockDots {
             double w = rhat[k * tCount + t];
             int o = t * rows;
             for (int i = 0; i < rows; i++) {
-                d[i] += w * x[o + i];
+                d[i] = Math.fma(w, x[o + i], d[i]);
             }
         }
     }
