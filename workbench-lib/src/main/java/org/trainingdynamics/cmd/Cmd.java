@@ -122,14 +122,15 @@ public record Cmd(int modes, CutCriterion criterion, double threshold, int sampl
         try (SampleCorrelation corr = SampleCorrelation.of(profiles)) {
             long t1 = System.nanoTime();
             shared.put("sample correlation", (t1 - t0) / 1e9);
-            double[] dist = corr.squareDistances();
+            int stride = CompleteLinkage.workStride(idx.length);
+            double[] dist = corr.squareDistances(stride);
             double maxDist = 0;
             for (double d : dist) {
-                maxDist = Math.max(maxDist, d);
+                maxDist = Math.max(maxDist, d); // the spare region is zero
             }
             long t2 = System.nanoTime();
             shared.put("profile distances", (t2 - t1) / 1e9);
-            Dendrogram tree = CompleteLinkage.fitSquare(dist, idx.length);
+            Dendrogram tree = CompleteLinkage.fitStrided(dist, idx.length, stride);
             dist = null;
             long t3 = System.nanoTime();
             double linkageSeconds = (t3 - t2) / 1e9;

@@ -14,8 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link #close()}.
  */
 public final class SampleCorrelation implements AutoCloseable {
-    /** Largest sample whose square distance matrix fits one Java array. */
-    public static final int MAX_SAMPLE = 46_340;
+    /** Largest sample whose linkage work matrix ({@link CompleteLinkage#workStride}² doubles) fits one Java array. */
+    public static final int MAX_SAMPLE = 41_191;
 
     /** K×K, c-order, offset 0 (the fresh GEMM result of {@link #of}): row i starts at i·K in its buffer. */
     private final INDArray absCorr;
@@ -108,11 +108,15 @@ public final class SampleCorrelation implements AutoCloseable {
 
     /**
      * Euclidean distances between the rows of |C| (each parameter's correlation profile, as scipy
-     * {@code pdist} on the rows), as a full row-major K×K matrix, computed as
-     * {@code sqrt(max(0, |c_i|² + |c_j|² − 2 c_i·c_j))} with the Gram products in float64 GEMM blocks
-     * (O(K³) flops, K² doubles).
+     * {@code pdist} on the rows), as a full row-major K×K matrix with row stride {@code stride} in an array of
+     * {@code stride²} doubles (the layout {@link CompleteLinkage#fitStrided} works in, stride
+     * {@link CompleteLinkage#workStride}), computed as {@code sqrt(max(0, |c_i|² + |c_j|² − 2 c_i·c_j))} with the
+     * Gram products in float64 GEMM blocks (O(K³) flops).
      */
-    public double[] squareDistances() {
+    public double[] squareDistances(int stride) {
+        if (stride < k) {
+            throw new IllegalArgumentException("row stride " + stride + " is shorter than the " + k + " rows");
+        }
         // squared row norms read straight from the buffer (one ND4J reduction per row cost ~10 ms each)
         double[] sq = new double[k];
         for (int i = 0; i < k; i++) {
@@ -123,7 +127,7 @@ public final class SampleCorrelation implements AutoCloseable {
             }
             sq[i] = s;
         }
-        double[] out = new double[k * k];
+        double[] out = new double[Math.multiplyExact(stride, stride)];
         int block = Math.max(1, Math.min(k, (8 << 20) / Math.max(k, 1)));
         for (int r0 = 0; r0 < k; r0 += block) {
             int r1 = Math.min(k, r0 + block);
@@ -139,8 +143,8 @@ public final class SampleCorrelation implements AutoCloseable {
                 for (int j = i + 1; j < k; j++) {
                     double d2 = sq[i] + sq[j] - 2 * gv[gRow + j];
                     double d = d2 > 0 ? Math.sqrt(d2) : 0.0;
-                    out[i * k + j] = d;
-                    out[j * k + i] = d;
+                    out[i * stride + j] = d;
+                    out[j * stride + i] = d;
                 }
             }
         }
