@@ -16,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.cmd.BlockDots;
 import org.trainingdynamics.cmd.Cmd;
 import org.trainingdynamics.cmd.CmdResult;
+import org.trainingdynamics.cmd.CompleteLinkage;
+import org.trainingdynamics.cmd.Dendrogram;
 import org.trainingdynamics.trajectory.ParameterBlock;
 import org.trainingdynamics.trajectory.StoredTrajectory;
 import org.trainingdynamics.trajectory.TensorSpec;
@@ -31,7 +33,9 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
  *   <li>the M dot products per block: one ND4J GEMM against a tight Java loop, on the same blocks;</li>
  *   <li>post-hoc CMD end to end on 1M × 100 with K = 1000 and K = 10000: each phase's share.</li>
  * </ol>
- * Usage: {@code CmdBench <work-dir> [N for part 1, default 20000000] [N for part 3, default 1000000]}.
+ * <li>optionally, complete linkage alone on a random K-point problem (3 repetitions, wall and thread CPU).</li>
+ * Usage: {@code CmdBench <work-dir> [N for part 1, default 20000000] [N for part 3, default 1000000] [K for the
+ * linkage alone]}.
  * The generated stores are deleted at the end.
  */
 public final class CmdBench {
@@ -49,6 +53,9 @@ public final class CmdBench {
         System.out.printf("CmdBench: %d cores, max heap %.1f GB%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / 1e9);
         try {
+            if (args.length > 3) {
+                linkage(Integer.parseInt(args[3]));
+            }
             if (nEnd > 0) {
                 endToEnd(work.resolve("e2e"), nEnd);
             }
@@ -57,6 +64,53 @@ public final class CmdBench {
             }
         } finally {
             Trajectories.deleteTree(work);
+        }
+    }
+
+    /** {@link CompleteLinkage#fitSquare} on K random points in 10 dimensions (Euclidean), 3 repetitions. */
+    static void linkage(int k) {
+        System.out.printf("%n== complete linkage alone, K = %d random points ==%n", k);
+        java.util.Random rng = new java.util.Random(3);
+        double[][] pts = new double[k][10];
+        for (double[] q : pts) {
+            for (int j = 0; j < q.length; j++) {
+                q[j] = rng.nextGaussian();
+            }
+        }
+        // the current CompleteLinkage works in a strided matrix that the sample's distances are written into
+        // (Cmd: SampleCorrelation.squareDistances(stride)); the previous one (old classes first on the class path)
+        // took the plain K×K matrix: each is timed on its own input layout, prepared outside the timing
+        java.lang.reflect.Method strided = null;
+        int w = k;
+        try {
+            strided = CompleteLinkage.class.getMethod("fitStrided", double[].class, int.class, int.class);
+            w = (int) CompleteLinkage.class.getMethod("workStride", int.class).invoke(null, k);
+        } catch (ReflectiveOperationException e) {
+            System.out.println("(previous CompleteLinkage: square K x K input)");
+        }
+        double[] d = new double[w * w];
+        for (int rep = 0; rep < 3; rep++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int c = 0; c < 10; c++) {
+                        double e = pts[i][c] - pts[j][c];
+                        s += e * e;
+                    }
+                    d[i * w + j] = Math.sqrt(s);
+                }
+            }
+            long t0 = System.nanoTime();
+            long c0 = CPU.getCurrentThreadCpuTime();
+            Dendrogram z;
+            try {
+                z = strided != null ? (Dendrogram) strided.invoke(null, d, k, w) : CompleteLinkage.fitSquare(d, k);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            System.out.printf("linkage run %d: %.2f s wall, %.2f s thread CPU, top height %.4f, load average %.1f%n", rep,
+                    (System.nanoTime() - t0) / 1e9, (CPU.getCurrentThreadCpuTime() - c0) / 1e9, z.height()[k - 2],
+                    OS.getSystemLoadAverage());
         }
     }
 

@@ -161,7 +161,7 @@ public final class CompleteLinkage {
     }
 
     /** Clusters per lazy column flush: consecutive new slots whose columns are written together. */
-    static final int BATCH = 16;
+    static final int BATCH = 64;
 
     /**
      * The nearest-neighbour chain over the slot matrix. The first slots hold the points (or, after a compaction,
@@ -227,28 +227,8 @@ public final class CompleteLinkage {
                 while (true) {
                     x = chain[chainLength - 1];
                     int prev = chainLength > 1 ? chain[chainLength - 2] : -1;
-                    // nearest active cluster to x: smallest distance, ties to the smallest scipy index
-                    int row = x * w;
-                    double best = Double.POSITIVE_INFINITY;
-                    int bestQ = -1;
-                    for (int j = 0; j < nAct; j++) {
-                        int q = act[j];
-                        double v = d[row + q]; // the diagonal is +inf, so q == x never wins
-                        if (v < best) {
-                            best = v;
-                            bestQ = q;
-                        }
-                    }
-                    for (int j = 0; j < nPend; j++) {
-                        int q = pend[j];
-                        if (q != x) {
-                            double v = q > x ? d[q * w + x] : d[row + q];
-                            if (v < best || (v == best && sid[q] < sid[bestQ])) {
-                                best = v;
-                                bestQ = q;
-                            }
-                        }
-                    }
+                    int bestQ = nearest(x);
+                    double best = nearestDistance;
                     // scipy starts from the previous chain element and moves only on a strictly smaller distance
                     if (prev >= 0 && !(best < dist(x, prev))) {
                         y = prev;
@@ -268,6 +248,36 @@ public final class CompleteLinkage {
                 merge(lo, hi);
                 p.step();
             }
+        }
+
+        /** Distance from the last {@link #nearest} query to its answer. */
+        double nearestDistance;
+
+        /** The active cluster nearest to x: smallest distance, ties to the smallest scipy index. */
+        int nearest(int x) {
+            int row = x * w;
+            double best = Double.POSITIVE_INFINITY;
+            int bestQ = -1;
+            for (int j = 0; j < nAct; j++) {
+                int q = act[j];
+                double v = d[row + q]; // the diagonal is +inf, so q == x never wins
+                if (v < best) {
+                    best = v;
+                    bestQ = q;
+                }
+            }
+            for (int j = 0; j < nPend; j++) {
+                int q = pend[j];
+                if (q != x) {
+                    double v = q > x ? d[q * w + x] : d[row + q];
+                    if (v < best || (v == best && sid[q] < sid[bestQ])) {
+                        best = v;
+                        bestQ = q;
+                    }
+                }
+            }
+            nearestDistance = best;
+            return bestQ;
         }
 
         /** The active cluster with the smallest scipy index (where scipy starts a new chain). */
