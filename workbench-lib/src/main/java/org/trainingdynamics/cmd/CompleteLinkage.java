@@ -186,6 +186,14 @@ public final class CompleteLinkage {
         int next;
         final int[] chain;
         int chainLength;
+        /**
+         * Cached answer of {@link #nearest} per slot (valid[q]): complete-linkage distances to a merged cluster are
+         * the maximum of the two merged ones, so a cluster's nearest neighbour changes only when that neighbour is
+         * merged (see {@link #update}).
+         */
+        final int[] nn;
+        final double[] nnDist;
+        final boolean[] valid;
 
         Chain(double[] d, int n, int w, int[] zx, int[] zy, double[] zd) {
             this.d = d;
@@ -204,6 +212,9 @@ public final class CompleteLinkage {
             pendFrom = n;
             next = n;
             chain = new int[n];
+            nn = new int[w];
+            nnDist = new double[w];
+            valid = new boolean[w];
         }
 
         /**
@@ -255,6 +266,10 @@ public final class CompleteLinkage {
 
         /** The active cluster nearest to x: smallest distance, ties to the smallest scipy index. */
         int nearest(int x) {
+            if (valid[x]) {
+                nearestDistance = nnDist[x];
+                return nn[x];
+            }
             int row = x * w;
             double best = Double.POSITIVE_INFINITY;
             int bestQ = -1;
@@ -277,6 +292,9 @@ public final class CompleteLinkage {
                 }
             }
             nearestDistance = best;
+            nn[x] = bestQ;
+            nnDist[x] = best;
+            valid[x] = true;
             return bestQ;
         }
 
@@ -305,19 +323,48 @@ public final class CompleteLinkage {
             int rs = s * w;
             int rl = lo * w;
             int rh = hi * w;
+            double best = Double.POSITIVE_INFINITY;
+            int bestQ = -1;
             for (int j = 0; j < nAct; j++) {
                 int q = act[j];
-                d[rs + q] = Math.max(d[rl + q], d[rh + q]);
+                double v = Math.max(d[rl + q], d[rh + q]);
+                d[rs + q] = v;
+                if (v < best) {
+                    best = v;
+                    bestQ = q;
+                }
+                update(q, lo, hi);
             }
             for (int j = 0; j < nPend; j++) {
                 int q = pend[j];
-                d[rs + q] = Math.max(dist(lo, q), dist(hi, q));
+                double v = Math.max(dist(lo, q), dist(hi, q));
+                d[rs + q] = v;
+                if (v < best || (v == best && sid[q] < sid[bestQ])) {
+                    best = v;
+                    bestQ = q;
+                }
+                update(q, lo, hi);
             }
+            nn[s] = bestQ;
+            nnDist[s] = best;
+            valid[s] = bestQ >= 0;
             d[rs + s] = Double.POSITIVE_INFINITY;
             sid[s] = sid[hi];
             pend[nPend++] = s; // the newest slot: pend stays in creation (= slot) order
             if (nPend == BATCH) {
                 flush();
+            }
+        }
+
+        /**
+         * Keeps q's cached nearest neighbour exact after lo and hi merged: it is dropped if it was lo or hi.
+         * Otherwise it stays: the new cluster's distance {@code max(d(q, lo), d(q, hi))} is at least the cached
+         * minimum, and equal only if lo and hi were tied with the cached neighbour, which then has the smaller
+         * scipy index than both (it won the tie) and so also than the new cluster (which takes hi's index).
+         */
+        private void update(int q, int lo, int hi) {
+            if (valid[q] && (nn[q] == lo || nn[q] == hi)) {
+                valid[q] = false;
             }
         }
 
@@ -414,12 +461,13 @@ public final class CompleteLinkage {
                     d[dst + c] = d[src + act[c]];
                 }
             }
-            int[] newSid = new int[nAct];
             for (int r = 0; r < nAct; r++) {
-                newSid[r] = sid[act[r]];
-            }
-            for (int r = 0; r < nAct; r++) {
-                sid[r] = newSid[r];
+                // in place: act[r] >= r, so slot act[r] has not been overwritten yet
+                int q = act[r];
+                sid[r] = sid[q];
+                valid[r] = valid[q];
+                nn[r] = valid[q] ? remap[nn[q]] : -1;
+                nnDist[r] = nnDist[q];
                 act[r] = r;
             }
             for (int i = 0; i < chainLength; i++) {
