@@ -17,13 +17,33 @@ public final class SampleCorrelation implements AutoCloseable {
     /** Largest sample whose linkage work matrix ({@link CompleteLinkage#workStride}² doubles) fits one Java array. */
     public static final int MAX_SAMPLE = 41_191;
 
-    /** K×K, c-order, offset 0 (the fresh GEMM result of {@link #of}): row i starts at i·K in its buffer. */
     private final INDArray absCorr;
     private final int k;
+
+    /** |C|'s off-heap values, read in bulk: element (i, j) at {@code offset + i·rowStride + j·colStride}. */
+    private final java.nio.DoubleBuffer values;
+    private final long offset;
+    private final long rowStride;
+    private final long colStride;
 
     private SampleCorrelation(INDArray absCorr) {
         this.absCorr = absCorr;
         this.k = (int) absCorr.rows();
+        this.values = absCorr.data().asNioDouble();
+        this.offset = absCorr.offset();
+        this.rowStride = absCorr.stride(0);
+        this.colStride = absCorr.stride(1);
+    }
+
+    /** Copies the K values {@code start, start + step, …} of |C|'s buffer into {@code dst}. */
+    private void line(long start, long step, double[] dst) {
+        if (step == 1) {
+            values.get((int) start, dst, 0, k);
+        } else {
+            for (int i = 0; i < k; i++) {
+                dst[i] = values.get((int) (start + i * step));
+            }
+        }
     }
 
     /** |corr| of the rows of {@code profiles} ({@code [K][T]}). */
@@ -101,9 +121,9 @@ public final class SampleCorrelation implements AutoCloseable {
 
     /** Row {@code i} of |C| (a copy). */
     public double[] row(int i) {
-        double[] out = new double[k];
-        absCorr.data().asNioDouble().get(i * k, out);
-        return out;
+        double[] r = new double[k];
+        line(offset + i * rowStride, colStride, r);
+        return r;
     }
 
     /**
@@ -157,10 +177,24 @@ public final class SampleCorrelation implements AutoCloseable {
      */
     public double[] meanWithin(int[] members) {
         double[] acc = new double[members.length];
-        for (int i : members) {
-            double[] r = row(i);
+        double[] line = new double[k];
+        if (colStride == 1 || rowStride != 1) {
+            // row by row: acc[j] += |C|[i][members[j]] for i in member order
+            for (int i : members) {
+                line(offset + i * rowStride, colStride, line);
+                for (int j = 0; j < members.length; j++) {
+                    acc[j] += line[members[j]];
+                }
+            }
+        } else {
+            // column-major |C|: column by column, the same additions in the same order
             for (int j = 0; j < members.length; j++) {
-                acc[j] += r[members[j]];
+                line(offset + members[j] * colStride, rowStride, line);
+                double s = 0;
+                for (int i : members) {
+                    s += line[i];
+                }
+                acc[j] = s;
             }
         }
         for (int j = 0; j < acc.length; j++) {

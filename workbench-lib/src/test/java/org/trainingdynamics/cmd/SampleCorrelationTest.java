@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** |corr| against its definition and the profile distances against scipy's pdist formula, by plain loops. */
+/**
+ * |corr| against its definition and the profile distances against scipy's pdist formula, by plain loops; the bulk
+ * reads of |C| (rows, within-cluster means) against element-wise {@link SampleCorrelation#get}.
+ */
 class SampleCorrelationTest {
 
     @Test
@@ -34,7 +37,7 @@ class SampleCorrelationTest {
                     assertThat(sc.get(i, j)).as("|corr| %d %d", i, j).isCloseTo(c[i][j], within(1e-12));
                 }
             }
-            double[] d = sc.squareDistances();
+            double[] d = sc.squareDistances(k);
             for (int i = 0; i < k; i++) {
                 assertThat(d[i * k + i]).isZero();
                 for (int j = 0; j < k; j++) {
@@ -45,6 +48,14 @@ class SampleCorrelationTest {
                     }
                     assertThat(d[i * k + j]).as("distance %d %d", i, j).isCloseTo(Math.sqrt(s), within(1e-6));
                     assertThat(d[i * k + j]).isEqualTo(d[j * k + i]);
+                }
+            }
+            int stride = k + 5; // the linkage's work layout: same values, longer rows
+            double[] w = sc.squareDistances(stride);
+            assertThat(w).hasSize(stride * stride);
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    assertThat(w[i * stride + j]).as("strided %d %d", i, j).isEqualTo(d[i * k + j]);
                 }
             }
         }
@@ -68,5 +79,37 @@ class SampleCorrelationTest {
             bb += (b[i] - mb) * (b[i] - mb);
         }
         return ab / Math.sqrt(aa * bb);
+    }
+
+    @Test
+    void bulkRowsAndMeansEqualElementwiseReads() {
+        Random rng = new Random(4);
+        int k = 57;
+        double[][] p = new double[k][19];
+        for (double[] q : p) {
+            for (int t = 0; t < q.length; t++) {
+                q[t] = rng.nextGaussian();
+            }
+        }
+        p[5] = new double[19]; // constant: its row and column are 0
+        try (SampleCorrelation c = SampleCorrelation.of(p)) {
+            for (int i = 0; i < k; i++) {
+                double[] r = c.row(i);
+                for (int j = 0; j < k; j++) {
+                    assertThat(r[j]).as("row %d col %d", i, j).isEqualTo(c.get(i, j));
+                }
+            }
+            int[] members = {40, 3, 5, 17, 56, 0, 22};
+            double[] mean = c.meanWithin(members);
+            for (int j = 0; j < members.length; j++) {
+                double s = 0;
+                for (int i : members) {
+                    s += c.get(i, members[j]);
+                }
+                assertThat(mean[j]).as("member %d", j).isEqualTo(s / members.length);
+            }
+            assertThat(c.get(5, 9)).isZero();
+            assertThat(c.get(3, 3)).isCloseTo(1.0, within(1e-12));
+        }
     }
 }
