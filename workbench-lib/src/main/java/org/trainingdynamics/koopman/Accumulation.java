@@ -15,8 +15,9 @@ public enum Accumulation {
     /** C = Z (N ≤ M) or R of a Householder QR of the whole Z in memory. */
     DIRECT,
     /**
-     * Method of snapshots: one streamed pass accumulating G = ZᵀZ (M × M, float64, ND4J GEMM) over parameter
-     * blocks; C = Λ^½Vᵀ from G = VΛVᵀ. Accurate for σ ≳ √ε·σ_max only.
+     * Method of snapshots: one streamed pass accumulating G = ZᵀZ (M × M, float64, BLAS dsyrk on the upper
+     * triangle, reading overlapped with multiplying) over parameter blocks; C = Λ^½Vᵀ from G = VΛVᵀ. Accurate for
+     * σ ≳ √ε·σ_max only.
      */
     GRAM,
     /** Streamed TSQR: R ← qr([R; B]) over parameter blocks B; C = R. Backward stable, slower. */

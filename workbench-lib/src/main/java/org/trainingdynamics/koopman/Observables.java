@@ -123,7 +123,7 @@ public final class Observables {
         if (k < 1 || k > Math.min(p - 1, raw.rows())) {
             throw new IllegalArgumentException("PCA dimension must be in [1, " + Math.min(p - 1, raw.rows()) + "], got " + k);
         }
-        double[] g = SnapshotCore.gram(raw, 4096);
+        double[] g = StreamedGram.compute(raw, 4096);
         // centred Gram of the fit columns: Gc = J Gp J
         double[][] gp = new double[p][p];
         for (int a = 0; a < p; a++) {

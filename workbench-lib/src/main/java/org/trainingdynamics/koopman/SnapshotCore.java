@@ -5,9 +5,6 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.QRDecomposition;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.study.Progress;
 
 /**
@@ -50,7 +47,7 @@ final class SnapshotCore {
         }
         DMatrixRMaj c = switch (a) {
             case DIRECT -> direct(s, maxBlockRows);
-            case GRAM -> fromGram(gram(s, maxBlockRows));
+            case GRAM -> fromGram(StreamedGram.compute(s, maxBlockRows));
             case TSQR -> tsqr(s, maxBlockRows);
             default -> throw new IllegalStateException();
         };
@@ -87,38 +84,6 @@ final class SnapshotCore {
             throw new IllegalStateException("QR of the snapshot matrix failed");
         }
         return qr.getR(null, true);
-    }
-
-    /**
-     * Streams G = ZᵀZ in float64 over parameter blocks (one pass over the data). Each block arrives
-     * checkpoint-major (Bᵀ, M × rows, read straight from each checkpoint without a transposition) and is added
-     * with one ND4J GEMM, G += Bᵀ·B. (ND4J 1.0.0-M2.1's Level3.syrk, which would halve the flops, returns wrong
-     * results — it uses only the first column of its operand — and an upper-triangle GEMM over row-range views
-     * measured 2.5× slower than the full GEMM, so neither is used.)
-     */
-    static double[] gram(Snapshots s, int maxBlockRows) {
-        int m = s.columns();
-        INDArray g = Nd4j.zeros(DataType.DOUBLE, m, m);
-        long total = s.rows();
-        try (Progress p = Progress.start("Gram ZᵀZ", total)) {
-            for (double[] bt : s.checkpointBlocks(maxBlockRows)) {
-                int rows = bt.length / m;
-                INDArray a = Nd4j.create(bt, new long[]{m, rows}, 'c');
-                Nd4j.gemm(a, a, g, false, true, 1.0, 1.0);
-                a.close();
-                p.step(rows);
-            }
-        }
-        double[] out = g.dup('c').data().asDouble();
-        g.close();
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                double v = 0.5 * (out[i * m + j] + out[j * m + i]);
-                out[i * m + j] = v;
-                out[j * m + i] = v;
-            }
-        }
-        return out;
     }
 
     /** C = Λ^½ Vᵀ from G = V Λ Vᵀ, dropping eigenvalues below M·ε·λ_max (they carry no accurate information). */

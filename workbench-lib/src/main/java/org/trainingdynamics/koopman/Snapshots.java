@@ -129,62 +129,6 @@ public final class Snapshots {
     }
 
     /**
-     * Iterates parameter blocks in checkpoint-major layout: each element is a row-major {@code M × rows} array
-     * (row j = snapshot column j: run 0's checkpoints, then run 1's, …; columns = up to {@code maxRows}
-     * consecutive parameters of one tensor), read with {@link Trajectory#read} straight from each checkpoint, so
-     * no transposition is needed. Non-finite values are rejected, naming the run, tensor and checkpoint.
-     */
-    Iterable<double[]> checkpointBlocks(int maxRows) {
-        int m = columns();
-        int[] lens = lengths();
-        List<TensorSpec> specs = runs.get(0).tensors();
-        return () -> new Iterator<>() {
-            private int tensor = 0;
-            private long within = 0;
-
-            private void skip() {
-                while (tensor < specs.size() && within >= specs.get(tensor).size()) {
-                    tensor++;
-                    within = 0;
-                }
-            }
-
-            @Override
-            public boolean hasNext() {
-                skip();
-                return tensor < specs.size();
-            }
-
-            @Override
-            public double[] next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                TensorSpec spec = specs.get(tensor);
-                int rows = (int) Math.min(maxRows, spec.size() - within);
-                double[] out = new double[m * rows];
-                int col = 0;
-                for (int r = 0; r < runs.size(); r++) {
-                    Trajectory run = runs.get(r);
-                    for (int t = 0; t < lens[r]; t++) {
-                        run.read(spec.name(), t, within, out, col * rows, rows);
-                        for (int i = col * rows; i < (col + 1) * rows; i++) {
-                            if (!Double.isFinite(out[i])) {
-                                throw new IllegalArgumentException("run " + r + ", tensor '" + spec.name() + "' element "
-                                        + (within + i - col * rows) + " at checkpoint " + t + " is " + out[i]
-                                        + "; DMD needs finite observables");
-                            }
-                        }
-                        col++;
-                    }
-                }
-                within += rows;
-                return out;
-            }
-        };
-    }
-
-    /**
      * Iterates aligned parameter blocks of all runs: each element is a row-major {@code rows × M} array whose
      * columns are run 0's checkpoints, then run 1's, and so on. Non-finite values are rejected, naming the
      * run, tensor and checkpoint.
