@@ -23,9 +23,11 @@ import org.trainingdynamics.trajectory.TrajectoryRecorder;
 /**
  * Koopman benchmark (docs/BENCHMARKS.md "## Koopman"): exact DMD at rank 20 on a stored float32 trajectory of
  * N parameters × T checkpoints (default 2,000,000 × 200), timed against (1) one streaming pass over the same
- * data (the faster of Trajectory.blocks and checkpoint-major Trajectory.read, summing every value) and (2) a NumPy thin-SVD DMD on a 200,000 × 200 float64 matrix,
- * run in the same command, with our DMD on the same matrix. Also compares the Gram kernel (ND4J GEMM) with a
- * blocked Java loop. Deletes its data at the end.
+ * data — a single reader over the same checkpoint-major blocks of 4,096 parameters the DMD's Gram reads
+ * ({@code Trajectory.read}, summing every value; the parameter-major {@code Trajectory.blocks} pass is printed
+ * too) — with wall and process CPU time, and (2) a NumPy thin-SVD DMD on a 200,000 × 200 float64 matrix, run in
+ * the same command, with our DMD on the same matrix. Also compares the Gram kernels in memory (ND4J GEMM, the
+ * library's OpenBLAS dsyrk, a blocked Java loop). Deletes its data at the end.
  *
  * <p>Args: [N] [T] [workdir] [quick] — "quick" skips the in-memory kernel comparison and the NumPy part.
  */
@@ -179,7 +181,7 @@ public final class KoopmanBench {
         return sum;
     }
 
-    /** Gram accumulation only, in memory: ND4J GEMM vs a blocked Java loop on the same 200k × T blocks. */
+    /** Gram accumulation only, in memory: ND4J GEMM vs OpenBLAS dsyrk vs a blocked Java loop on the same 200k × T blocks. */
     private static void gramKernels(int t) {
         int rows = 4096;
         int blocks = 50;
@@ -204,6 +206,30 @@ public final class KoopmanBench {
             blk.close();
         }
         double nd = (System.nanoTime() - a) / 1e9;
+        // the library's kernel: OpenBLAS dsyrk on the checkpoint-major (T × rows) layout, upper triangle only
+        org.bytedeco.javacpp.DoublePointer[] ptrs = new org.bytedeco.javacpp.DoublePointer[blocks];
+        for (int k = 0; k < blocks; k++) {
+            ptrs[k] = new org.bytedeco.javacpp.DoublePointer((long) rows * t);
+            java.nio.DoubleBuffer buf = ptrs[k].asBuffer();
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < t; j++) {
+                    buf.put(j * rows + i, data[k][i * t + j]);
+                }
+            }
+        }
+        org.bytedeco.javacpp.DoublePointer gs = new org.bytedeco.javacpp.DoublePointer((long) t * t).zero();
+        for (int w = 0; w < 2; w++) {
+            syrk(ptrs[w], rows, t, gs);
+        }
+        a = System.nanoTime();
+        for (org.bytedeco.javacpp.DoublePointer pk : ptrs) {
+            syrk(pk, rows, t, gs);
+        }
+        double sy = (System.nanoTime() - a) / 1e9;
+        for (org.bytedeco.javacpp.DoublePointer pk : ptrs) {
+            pk.close();
+        }
+        gs.close();
         double[] gj = new double[t * t];
         javaGram(data[0], rows, t, gj);
         a = System.nanoTime();
@@ -212,9 +238,16 @@ public final class KoopmanBench {
         }
         double jv = (System.nanoTime() - a) / 1e9;
         double flops = 2.0 * blocks * rows * (double) t * t;
-        System.out.printf("Gram kernel on %d x %d: ND4J GEMM %.3f s (%.1f GFLOP/s); blocked Java loop (upper triangle "
-                + "only, half the flops) %.3f s; Java/ND4J time = %.2f%n", blocks * rows, t, nd, flops / nd / 1e9, jv,
-                jv / nd);
+        System.out.printf("Gram kernel on %d x %d: ND4J GEMM %.3f s (%.1f GFLOP/s); OpenBLAS dsyrk (upper triangle, "
+                + "half the flops; the library's kernel) %.3f s (%.1f GFLOP/s actual); blocked Java loop (upper "
+                + "triangle) %.3f s; GEMM/dsyrk time = %.2f, Java/dsyrk time = %.2f%n", blocks * rows, t, nd,
+                flops / nd / 1e9, sy, flops / 2 / sy / 1e9, jv, nd / sy, jv / sy);
+    }
+
+    private static void syrk(org.bytedeco.javacpp.DoublePointer a, int rows, int t, org.bytedeco.javacpp.DoublePointer g) {
+        org.bytedeco.openblas.global.openblas_nolapack.cblas_dsyrk(org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
+                org.bytedeco.openblas.global.openblas_nolapack.CblasUpper, org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
+                t, rows, 1.0, a, rows, 1.0, g, t);
     }
 
     /** Upper triangle of BᵀB accumulated with 4-row unrolling (the tight Java alternative). */

@@ -22,7 +22,11 @@ import org.trainingdynamics.trajectory.Trajectory;
  * G ← G + Bᵀ·B on the upper triangle only — half the flops of a GEMM, in float64 throughout.
  *
  * <p>Reading and multiplying overlap: a reader thread fills the next off-heap block while the calling thread
- * runs {@code dsyrk} on the previous one (with the BLAS thread count ND4J is configured with). Finiteness is
+ * runs {@code dsyrk} on the previous one. The reader takes one of the cores BLAS is configured to use: while any
+ * Gram pass runs, OpenBLAS runs with one thread fewer than configured (at least one), and the configured count
+ * is restored when the last pass ends (on a 2-core machine, 2 BLAS threads plus the reader oversubscribe the
+ * cores: OpenBLAS's waiting threads spin, and the pass measured twice the CPU time and 2× the wall time of
+ * one BLAS thread plus the reader; docs/BENCHMARKS.md, Koopman). Finiteness is
  * checked through G itself: a non-finite value in a block makes a diagonal entry G_jj = Σ z_ij² non-finite,
  * and only then is that block searched for the value to name it; finite values whose squares overflow are
  * reported as such. {@code dsyrk} is OpenBLAS's, through the same JavaCPP binding ND4J's CPU back end uses
@@ -34,7 +38,32 @@ final class StreamedGram {
     /** Upper bound on one block's values (128 MiB of doubles), whatever blockRows asks for. */
     private static final long MAX_BLOCK_VALUES = 1L << 24;
 
+    private static final Object THREADS = new Object();
+    /** Gram passes running now, and the BLAS thread count configured before the first of them began. */
+    private static int running;
+    private static int configuredThreads;
+
     private StreamedGram() {
+    }
+
+    /** Leaves one of the configured BLAS threads' cores to the reader while any Gram pass runs. */
+    private static void enter() {
+        synchronized (THREADS) {
+            if (running++ == 0) {
+                configuredThreads = openblas_nolapack.blas_get_num_threads();
+                if (configuredThreads > 1) {
+                    openblas_nolapack.blas_set_num_threads(configuredThreads - 1);
+                }
+            }
+        }
+    }
+
+    private static void exit() {
+        synchronized (THREADS) {
+            if (--running == 0 && configuredThreads > 1) {
+                openblas_nolapack.blas_set_num_threads(configuredThreads);
+            }
+        }
     }
 
     /** A contiguous run of one tensor's parameters inside a block. */
@@ -86,8 +115,9 @@ final class StreamedGram {
             }
             reader = new Thread(() -> read(s, rows, free, full), "koopman-gram-reader");
             reader.setDaemon(true);
-            reader.start();
+            enter();
             try (Progress p = Progress.start("Gram ZᵀZ", n)) {
+                reader.start();
                 while (true) {
                     Slot b = take(full);
                     if (b == END) {
@@ -106,6 +136,8 @@ final class StreamedGram {
                     p.step(b.rows);
                     free.add(b);
                 }
+            } finally {
+                exit();
             }
             double[] out = new double[m * m];
             gb.get(0, out);
@@ -116,7 +148,7 @@ final class StreamedGram {
             }
             return out;
         } finally {
-            if (reader != null) {
+            if (reader != null && reader.isAlive()) {
                 reader.interrupt();
                 boolean interrupted = false;
                 while (reader.isAlive()) {
