@@ -79,9 +79,17 @@ class StreamedGramTest {
     }
 
     private static void assertGramMatches(List<? extends Trajectory> runs, int blockRows) {
+        for (int workers = 1; workers <= 3; workers++) {
+            assertGramMatches(runs, blockRows, workers);
+        }
+    }
+
+    private static void assertGramMatches(List<? extends Trajectory> runs, int blockRows, int workers) {
         double[][] ref = tripleLoop(runs);
         int m = ref.length;
-        double[] g = StreamedGram.compute(Snapshots.of(runs), blockRows);
+        int threads = StreamedGram.blasThreads();
+        double[] g = StreamedGram.compute(Snapshots.of(runs), blockRows, workers);
+        assertThat(StreamedGram.blasThreads()).as("BLAS threads restored").isEqualTo(threads);
         assertThat(g).hasSize(m * m);
         double scale = 0;
         for (double[] row : ref) {
@@ -91,7 +99,7 @@ class StreamedGramTest {
         }
         for (int a = 0; a < m; a++) {
             for (int b = 0; b < m; b++) {
-                assertThat(Math.abs(g[a * m + b] - ref[a][b])).as("blockRows %d, G[%d][%d]", blockRows, a, b)
+                assertThat(Math.abs(g[a * m + b] - ref[a][b])).as("blockRows %d, %d workers, G[%d][%d]", blockRows, workers, a, b)
                         .isLessThan(1e-13 * scale);
                 assertThat(g[a * m + b]).isEqualTo(g[b * m + a]);
             }
@@ -138,14 +146,44 @@ class StreamedGramTest {
             b.checkpoint(t, Double.NaN, vals);
         }
         Snapshots s = Snapshots.of(clean, b.build());
-        assertThatThrownBy(() -> StreamedGram.compute(s, 16)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("run 1, tensor 'c' element 77 at checkpoint 2 is -Infinity");
+        // element 77 of "c" is parameter 115: block 7 of 16 parameters; a NaN at element 92 (parameter 130, block 8,
+        // owned by another worker with 2 or 3 workers) comes later in parameter order and must not be reported
+        Snapshots twoBad = Snapshots.of(clean, withValue(b.build(), "c", 92, 1, Double.NaN));
+        int threads = StreamedGram.blasThreads();
+        for (int workers = 1; workers <= 3; workers++) {
+            int wk = workers;
+            assertThatThrownBy(() -> StreamedGram.compute(s, 16, wk)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("run 1, tensor 'c' element 77 at checkpoint 2 is -Infinity");
+            assertThatThrownBy(() -> StreamedGram.compute(twoBad, 16, wk))
+                    .hasMessageContaining("run 1, tensor 'c' element 77 at checkpoint 2 is -Infinity");
+            assertThat(StreamedGram.blasThreads()).isEqualTo(threads);
+        }
+    }
+
+    /** A copy of {@code src} with one value replaced. */
+    private static InMemoryTrajectory withValue(InMemoryTrajectory src, String tensor, int element, int t, double v) {
+        InMemoryTrajectory.Builder b = InMemoryTrajectory.builder();
+        for (TensorSpec spec : src.tensors()) {
+            b.tensor(spec.name(), spec.shape());
+        }
+        for (int c = 0; c < src.checkpointCount(); c++) {
+            Map<String, double[]> vals = new LinkedHashMap<>();
+            for (TensorSpec spec : src.tensors()) {
+                double[] x = src.values(spec.name(), c);
+                if (spec.name().equals(tensor) && c == t) {
+                    x[element] = v;
+                }
+                vals.put(spec.name(), x);
+            }
+            b.checkpoint(c, Double.NaN, vals);
+        }
+        return b.build();
     }
 
     @Test
     void reportsOverflowOfFiniteValues() {
         double[][] big = {{1e200, 1}, {2, 3}};
-        assertThatThrownBy(() -> StreamedGram.compute(Snapshots.ofMatrices(big), 4096))
+        assertThatThrownBy(() -> StreamedGram.compute(Snapshots.ofMatrices(big), 4096, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run 0 at checkpoint 0")
                 .hasMessageContaining("overflows");
     }
