@@ -16,8 +16,8 @@ public enum Accumulation {
     DIRECT,
     /**
      * Method of snapshots: one streamed pass accumulating G = ZᵀZ (M × M, float64, BLAS dsyrk on the upper
-     * triangle, reading overlapped with multiplying) over parameter blocks; C = Λ^½Vᵀ from G = VΛVᵀ. Accurate for
-     * σ ≳ √ε·σ_max only.
+     * triangle, one reading-and-multiplying worker per BLAS thread) over parameter blocks; C = Λ^½Vᵀ from
+     * G = VΛVᵀ. Accurate for σ ≳ √ε·σ_max only.
      */
     GRAM,
     /** Streamed TSQR: R ← qr([R; B]) over parameter blocks B; C = R. Backward stable, slower. */
