@@ -94,9 +94,17 @@ public final class KoopmanBench {
             System.out.printf("  rep %d: checkpoint-major pass %.2f s, DMD %.2f s, ratio %.2f%n", rep, passC[rep], dmdT[rep],
                     passC[rep] / dmdT[rep]);
         }
+        double[] passF = new double[3];
+        for (int rep = 0; rep < 3; rep++) {
+            long a = System.nanoTime();
+            floatPass(run);
+            passF[rep] = (System.nanoTime() - a) / 1e9;
+        }
         double pp = median(passT);
         double pc = median(passC);
         double d = median(dmdT);
+        System.out.printf("  raw float32 copy pass (StoredTrajectory.readFloats, no widening) %.2f s: ratio %.2f to the DMD%n",
+                median(passF), median(passF) / d);
         System.out.printf("[%s] streaming pass: parameter-major %.2f s, checkpoint-major %.2f s (process CPU %.2f s); "
                 + "exact DMD rank 20 (%s): %.2f s (process CPU %.2f s); ratio checkpoint-major pass/DMD = %.2f "
                 + "(target >= 0.3), parameter-major pass/DMD = %.2f; load average %.1f%n", label, pp, pc, median(passCpu),
@@ -175,6 +183,25 @@ public final class KoopmanBench {
                     for (int i = 0; i < rows; i++) {
                         sum += buf[i];
                     }
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Checkpoint-major float32 copy of the store without widening (StoredTrajectory.readFloats), summing one value per read. */
+    private static double floatPass(Trajectory run) {
+        if (!(run instanceof org.trainingdynamics.trajectory.StoredTrajectory st)) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        float[] buf = new float[4096];
+        for (TensorSpec s : run.tensors()) {
+            for (long w = 0; w < s.size(); w += buf.length) {
+                int rows = (int) Math.min(buf.length, s.size() - w);
+                for (int t = 0; t < run.checkpointCount(); t++) {
+                    st.readFloats(s.name(), t, w, buf, 0, rows);
+                    sum += buf[rows - 1];
                 }
             }
         }
