@@ -129,9 +129,6 @@ final class StreamedGram {
             } finally {
                 pass.limit.set(-1);
                 joinAll(threads);
-                if (single) {
-                    exitSingleThreaded();
-                }
             }
             Worker failed = null;
             for (Worker wk : workers) {
@@ -159,6 +156,9 @@ final class StreamedGram {
             }
             return out;
         } finally {
+            if (single) {
+                exitSingleThreaded();
+            }
             for (Worker wk : workers) {
                 wk.close();
             }
