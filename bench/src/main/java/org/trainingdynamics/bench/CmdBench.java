@@ -271,12 +271,16 @@ public final class CmdBench {
         }
         String tensor = traj.tensorNames().get(0);
         List<double[]> blocks = new ArrayList<>();
+        List<double[][]> rowBlocks = new ArrayList<>(); // the same values, one array per checkpoint (as the pass holds them)
         for (long within = 0; blocks.size() < 40 && within + rows <= traj.tensor(tensor).size(); within += rows) {
             double[] x = new double[rows * T];
+            double[][] xr = new double[T][rows];
             for (int t = 0; t < T; t++) {
                 traj.read(tensor, t, within, x, t * rows, rows);
+                System.arraycopy(x, t * rows, xr[t], 0, rows);
             }
             blocks.add(x);
+            rowBlocks.add(xr);
         }
         INDArray r = Nd4j.create(rk, new long[]{m, T}, DataType.DOUBLE);
         double[][] out = new double[m][rows];
@@ -293,7 +297,7 @@ public final class CmdBench {
             }
             double gemm = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
-            for (double[] x : blocks) {
+            for (double[][] x : rowBlocks) {
                 BlockDots.compute(x, rows, T, rk, out);
                 sink += out[0][0];
             }

@@ -16,10 +16,12 @@ class BlockDotsTest {
             int rows = c[0];
             int tCount = c[1];
             int m = c[2];
-            double[] x = new double[rows * tCount];
+            double[][] x = new double[tCount][rows + 3]; // longer rows: only the first `rows` count
             double[] rhat = new double[m * tCount];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextGaussian() * 10 + 3;
+            for (double[] xt : x) {
+                for (int i = 0; i < xt.length; i++) {
+                    xt[i] = rnd.nextGaussian() * 10 + 3;
+                }
             }
             for (int i = 0; i < rhat.length; i++) {
                 rhat[i] = rnd.nextGaussian();
@@ -32,8 +34,8 @@ class BlockDotsTest {
                     double s = 0;
                     double abs = 0;
                     for (int t = 0; t < tCount; t++) {
-                        s += rhat[k * tCount + t] * x[t * rows + i];
-                        abs += Math.abs(rhat[k * tCount + t] * x[t * rows + i]);
+                        s += rhat[k * tCount + t] * x[t][i];
+                        abs += Math.abs(rhat[k * tCount + t] * x[t][i]);
                     }
                     assertThat(dots[k][i]).as("rows %d T %d M %d: mode %d row %d", rows, tCount, m, k, i)
                             .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-14 * abs + 1e-300));
@@ -44,9 +46,11 @@ class BlockDotsTest {
 
     @Test
     void shortArraysAreRejected() {
-        assertThatThrownBy(() -> BlockDots.compute(new double[5], 2, 3, new double[3], new double[1][2]))
+        assertThatThrownBy(() -> BlockDots.compute(new double[2][2], 2, 3, new double[3], new double[1][2]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too short");
-        assertThatThrownBy(() -> BlockDots.compute(new double[6], 2, 3, new double[3], new double[1][1]))
+        assertThatThrownBy(() -> BlockDots.compute(new double[][]{{1, 2}, {3}, {4, 5}}, 2, 3, new double[3], new double[1][2]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkpoint 1");
+        assertThatThrownBy(() -> BlockDots.compute(new double[3][2], 2, 3, new double[3], new double[1][1]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter");
     }
 }
