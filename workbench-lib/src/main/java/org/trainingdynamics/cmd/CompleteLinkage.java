@@ -134,7 +134,15 @@ public final class CompleteLinkage {
         try (Progress p = Progress.start("complete linkage", n - 1)) {
             new Chain(d, n, stride, zx, zy, zd).run(p);
         }
-        // stable sort of merges by height (numpy mergesort), then relabel with union-find
+        return dendrogram(n, zx, zy, zd);
+    }
+
+    /**
+     * scipy's labelling of the merges found in chain order (cluster slots {@code zx[k] < zy[k]} at height
+     * {@code zd[k]}): a stable sort by height (numpy's mergesort), then union-find relabelling to the linkage matrix's
+     * cluster ids (n, n + 1, … in merge order) and sizes.
+     */
+    static Dendrogram dendrogram(int n, int[] zx, int[] zy, double[] zd) {
         Integer[] order = IntStream.range(0, n - 1).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> zd[i]));
         int[] left = new int[n - 1];

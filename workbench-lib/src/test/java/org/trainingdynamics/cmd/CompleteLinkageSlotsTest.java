@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -144,44 +143,6 @@ class CompleteLinkageSlotsTest {
                 }
             }
         }
-        // stable sort of merges by height (numpy mergesort), then relabel with union-find
-        Integer[] order = IntStream.range(0, n - 1).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> zd[i]));
-        int[] left = new int[n - 1];
-        int[] right = new int[n - 1];
-        double[] height = new double[n - 1];
-        int[] sizes = new int[n - 1];
-        int[] parent = new int[2 * n - 1];
-        int[] ufSize = new int[2 * n - 1];
-        Arrays.fill(parent, -1);
-        Arrays.fill(ufSize, 0, n, 1);
-        int nextLabel = n;
-        for (int r = 0; r < n - 1; r++) {
-            int o = order[r];
-            int xr = find(parent, zx[o]);
-            int yr = find(parent, zy[o]);
-            left[r] = Math.min(xr, yr);
-            right[r] = Math.max(xr, yr);
-            height[r] = zd[o];
-            parent[xr] = nextLabel;
-            parent[yr] = nextLabel;
-            ufSize[nextLabel] = ufSize[xr] + ufSize[yr];
-            sizes[r] = ufSize[nextLabel];
-            nextLabel++;
-        }
-        return new Dendrogram(n, left, right, height, sizes);
-    }
-
-    static int find(int[] parent, int x) {
-        int root = x;
-        while (parent[root] != -1) {
-            root = parent[root];
-        }
-        while (parent[x] != -1 && parent[x] != root) {
-            int next = parent[x];
-            parent[x] = root;
-            x = next;
-        }
-        return root;
+        return CompleteLinkage.dendrogram(n, zx, zy, zd);
     }
 }
