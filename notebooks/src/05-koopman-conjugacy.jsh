@@ -159,7 +159,7 @@ System.out.println("NOTE: retraining the FCNs (h = 5, 10, 40, ≥ 10 seeds) on F
 if (study.profile() == Profile.PAPER) {
     Path work = Files.createTempDirectory("wb-05-");
     try {
-        List<List<Path>> tfRuns = TransformerGrokkingReplication.train(work.resolve("tf"), study.seed("transformers", 1), 4);
+        List<List<Path>> tfRuns = TransformerGrokkingReplication.train(work.resolve("tf"), study.seed("transformers", 1), 4, 1);
         var tf = TransformerGrokkingReplication.run(TransformerGrokkingReplication.Config.paper(), tfRuns.get(0), tfRuns.get(1));
         study.save(tf.toTable(), "transformer-grokking");
         XYChart tfChart = tf.chart();

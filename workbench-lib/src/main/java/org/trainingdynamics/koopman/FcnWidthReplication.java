@@ -18,6 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.trainingdynamics.study.Progress;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
+import org.trainingdynamics.train.CopyFolders;
 import org.trainingdynamics.train.MultiSeedRunner;
 import org.trainingdynamics.train.Setups;
 import org.trainingdynamics.viz.Figures;
@@ -146,18 +147,9 @@ public final class FcnWidthReplication {
                 if (!n.startsWith("seed-")) {
                     continue;
                 }
-                List<Path> copies;
-                try (Stream<Path> cs = Files.list(s)) {
-                    copies = cs.filter(p -> p.getFileName().toString().startsWith("copy-"))
-                            .sorted((a, b) -> Integer.compare(copyIndex(a), copyIndex(b))).toList();
-                }
                 List<Trajectory> runs = new ArrayList<>();
-                if (copies.isEmpty()) {
-                    runs.add(Trajectories.open(s));
-                } else {
-                    for (Path c : copies) {
-                        runs.add(Trajectories.open(c));
-                    }
+                for (Path c : CopyFolders.list(s)) {
+                    runs.add(Trajectories.open(c));
                 }
                 out.put(Long.parseLong(n.substring(5)), runs);
             }
@@ -168,10 +160,6 @@ public final class FcnWidthReplication {
             throw new IllegalArgumentException("no seed-<s> runs in " + dir);
         }
         return out;
-    }
-
-    private static int copyIndex(Path p) {
-        return Integer.parseInt(p.getFileName().toString().substring(5));
     }
 
     /**

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import org.trainingdynamics.study.Progress;
 import org.trainingdynamics.trajectory.Trajectories;
 import org.trainingdynamics.trajectory.Trajectory;
+import org.trainingdynamics.train.CopyFolders;
 import org.trainingdynamics.train.MultiSeedRunner;
 import org.trainingdynamics.train.Setups;
 import tech.tablesaw.api.DoubleColumn;
@@ -17,10 +19,12 @@ import tech.tablesaw.api.Table;
 
 /**
  * Transformers with and without grokking over the first training steps (Redman et al. 2024, arXiv 2302.09160,
- * §4.4 / Fig. 5; research note §2d): per seed, the recorded {@code mlp.W_out} of the grokking run (weight decay
- * 1) and of the constrained run (fixed parameter norm) are projected onto 10 principal axes fitted on both runs
- * of that seed pooled (the paper's {@code dim_reduction}), time-delay embedded (the paper's 32 delays, PyDMD
- * d = 33) and fitted by exact DMD at rank 10; the cross-condition distance W(grok_s, constrained_s) is compared
+ * §4.4 / Fig. 5; research note §2d): per seed, the recorded {@code mlp.W_out} of the grokking runs (weight decay
+ * 1) and of the constrained runs (fixed parameter norm) — each condition one run or several perturbed copies of
+ * the seed's initialisation (the paper: 10) — are projected onto 10 principal axes fitted on all of that seed's
+ * runs pooled (the paper's {@code dim_reduction}), time-delay embedded (the paper's 32 delays, PyDMD d = 33) and
+ * fitted by exact DMD at rank 10, one fit per condition with the copies' snapshot pairs pooled (pairs never cross
+ * copies); the cross-condition distance W(grok_s, constrained_s) is compared
  * with the between-seed distances within each condition and by a permutation test on run labels
  * ({@link ConjugacyTest#test}).
  */
@@ -53,33 +57,45 @@ public final class TransformerGrokkingReplication {
 
     /**
      * Trains {@code seeds} grokking and constrained runs ({@code Setups.transformer()}: the first 100 updates,
-     * every update recorded) into {@code out/grokking/seed-<s>} and {@code out/constrained/seed-<s>}.
+     * every update recorded), each with {@code copies} perturbed copies, into {@code out/grokking/seed-<s>} and
+     * {@code out/constrained/seed-<s>} (copies in their {@code copy-<c>} folders when more than one).
      *
      * @return the grokking runs and the constrained runs, in seed order
      */
-    public static List<List<Path>> train(Path out, long firstSeed, int seeds) {
-        List<Path> g = MultiSeedRunner.run(Setups.transformer().constrained(false).build(), firstSeed, seeds,
-                out.resolve("grokking"));
-        List<Path> c = MultiSeedRunner.run(Setups.transformer().constrained(true).build(), firstSeed, seeds,
-                out.resolve("constrained"));
+    public static List<List<Path>> train(Path out, long firstSeed, int seeds, int copies) {
+        List<Path> g = MultiSeedRunner.run(Setups.transformer().constrained(false).copies(copies).build(), firstSeed,
+                seeds, out.resolve("grokking"));
+        List<Path> c = MultiSeedRunner.run(Setups.transformer().constrained(true).copies(copies).build(), firstSeed,
+                seeds, out.resolve("constrained"));
         return List.of(g, c);
     }
 
-    /** Opens and analyses paired runs (index = seed). */
+    /** Opens and analyses paired runs (index = seed), each a run folder or a folder of {@code copy-<c>} runs. */
     public static Result run(Config config, List<Path> grokking, List<Path> constrained) {
-        List<Trajectory> g = new ArrayList<>();
-        List<Trajectory> c = new ArrayList<>();
-        for (Path p : grokking) {
-            g.add(Trajectories.open(p));
-        }
-        for (Path p : constrained) {
-            c.add(Trajectories.open(p));
-        }
-        return analyse(config, g, c);
+        return analyse(config, open(grokking), open(constrained));
     }
 
-    /** Per seed s: PCA on {grokking_s, constrained_s} pooled, one spectrum per run. */
-    public static Result analyse(Config config, List<? extends Trajectory> grokking, List<? extends Trajectory> constrained) {
+    private static List<List<Trajectory>> open(List<Path> runs) {
+        List<List<Trajectory>> out = new ArrayList<>();
+        for (Path p : runs) {
+            List<Trajectory> copies = new ArrayList<>();
+            for (Path c : CopyFolders.list(p)) {
+                copies.add(Trajectories.open(c));
+            }
+            out.add(copies);
+        }
+        return out;
+    }
+
+    /**
+     * Per seed s: PCA on all of seed s's runs (both conditions, every copy) pooled, then one spectrum per condition
+     * from its copies' snapshot pairs pooled.
+     *
+     * @param grokking    per seed, the grokking run's copies (one or more)
+     * @param constrained per seed, the constrained run's copies
+     */
+    public static Result analyse(Config config, List<? extends List<? extends Trajectory>> grokking,
+                                 List<? extends List<? extends Trajectory>> constrained) {
         if (grokking.size() != constrained.size() || grokking.size() < 2) {
             throw new IllegalArgumentException("need the same number (>= 2) of grokking and constrained runs, got "
                     + grokking.size() + " and " + constrained.size());
@@ -89,9 +105,17 @@ public final class TransformerGrokkingReplication {
         List<KoopmanSpectrum> b = new ArrayList<>();
         try (Progress p = Progress.start("transformer spectra", grokking.size())) {
             for (int s = 0; s < grokking.size(); s++) {
-                Snapshots obs = Observables.pca(config.pca(), List.of(grokking.get(s), constrained.get(s)), config.tensor());
-                a.add(dmd.fit(obs.subset(new int[]{0})).spectrum());
-                b.add(dmd.fit(obs.subset(new int[]{1})).spectrum());
+                int ng = grokking.get(s).size();
+                int nc = constrained.get(s).size();
+                if (ng < 1 || nc < 1) {
+                    throw new IllegalArgumentException("seed index " + s + " has " + ng + " grokking and " + nc
+                            + " constrained copies; each condition needs at least one run");
+                }
+                List<Trajectory> runs = new ArrayList<>(grokking.get(s));
+                runs.addAll(constrained.get(s));
+                Snapshots obs = Observables.pca(config.pca(), runs, config.tensor());
+                a.add(dmd.fit(obs.subset(IntStream.range(0, ng).toArray())).spectrum());
+                b.add(dmd.fit(obs.subset(IntStream.range(ng, ng + nc).toArray())).spectrum());
                 p.step();
             }
         }

@@ -105,7 +105,7 @@ public final class FcnSetup implements Setup {
         for (int c = 0; c < copies; c++) {
             Map<String, Object> tagged = new LinkedHashMap<>(config());
             tagged.put("copy", c);
-            Path dir = copies == 1 ? out : out.resolve("copy-" + c);
+            Path dir = CopyFolders.of(out, c, copies);
             RunResult r = new TrainLoop(name(), tagged, model(seed, c), train, test, OptimizerConfig.Sgd.plain(0),
                     LrSchedule.constant(lr), batch, epochs, false, CheckpointSchedule.everySteps(1), 100, rec,
                     new Rng(seed).fork("order")).run(seed, dir);

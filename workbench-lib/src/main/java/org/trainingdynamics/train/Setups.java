@@ -139,6 +139,8 @@ public final class Setups {
                     .integer("steps", TransformerSetup.Builder::steps)
                     .integer("checkpoint-every", TransformerSetup.Builder::checkpointEvery)
                     .bool("record-all", TransformerSetup.Builder::recordAll)
+                    .integer("copies", TransformerSetup.Builder::copies)
+                    .dbl("perturbation", TransformerSetup.Builder::perturbation)
                     .apply(options).build();
             case "dln" -> new Keys<>(name, dln())
                     .integer("d", DlnSetup.Builder::d)

@@ -1,10 +1,12 @@
 package org.trainingdynamics.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.trainingdynamics.train.data.ModularArithmetic;
 
 /**
@@ -17,6 +19,13 @@ import org.trainingdynamics.train.data.ModularArithmetic;
  * updates with a checkpoint at every update, as the Koopman analysis uses; recorded tensor
  * {@code mlp.W_out} [128, 512] (the paper's observable), or every tensor with {@code recordAll}. The paper
  * trains in float64; this trainer uses float32.
+ *
+ * <p>Perturbed copies (Redman et al. §2d: 10 seeds × 10 copies, the copies pooled into each seed's DMD fit):
+ * with {@code copies} > 1, copy 0 is the base initialisation and copy c ≥ 1 starts from
+ * w·(1 + {@code perturbation}·U(−1, 1)) elementwise from its own random stream, as the paper's FCN copies (its
+ * transformer code does not state the scheme; the FCN one is used, {@link FcnSetup}); the data split and the
+ * constrained variant's norm target (the copy's own initial norm) follow. Copies go to {@code copy-<c>}
+ * ({@link CopyFolders}). Default 1 copy: Hu et al.'s HMM runs use none.
  */
 public final class TransformerSetup implements Setup {
     private final int p;
@@ -32,6 +41,8 @@ public final class TransformerSetup implements Setup {
     private final int heads;
     private final int dHead;
     private final int dMlp;
+    private final int copies;
+    private final double perturbation;
 
     private TransformerSetup(Builder b) {
         p = b.p;
@@ -47,6 +58,8 @@ public final class TransformerSetup implements Setup {
         heads = b.heads;
         dHead = b.dHead;
         dMlp = b.dMlp;
+        copies = b.copies;
+        perturbation = b.perturbation;
     }
 
     /** A builder with the paper's defaults (grokking variant). */
@@ -73,6 +86,8 @@ public final class TransformerSetup implements Setup {
         m.put("d_mlp", dMlp);
         m.put("init", "N(0, 1/d_model), W_U N(0, 1/vocab), biases 0");
         m.put("init_scale", initScale);
+        m.put("copies", copies);
+        m.put("perturbation", perturbation);
         m.put("norm_constraint", constrained ? "total parameter norm fixed after every update" : "none");
         m.put("loss", "cross_entropy");
         m.put("optimizer", new OptimizerConfig.AdamW(0.9, 0.98, 1e-8, weightDecay).describe());
@@ -85,9 +100,18 @@ public final class TransformerSetup implements Setup {
         return m;
     }
 
-    /** The model for {@code seed}. */
-    public Transformer model(long seed) {
-        return new Transformer(p + 1, 3, dModel, heads, dHead, dMlp, p, initScale, new Rng(seed).fork("init"));
+    /** The model of copy {@code copy} of base seed {@code seed} (copy 0: the base initialisation). */
+    public Transformer model(long seed, int copy) {
+        Transformer m = new Transformer(p + 1, 3, dModel, heads, dHead, dMlp, p, initScale, new Rng(seed).fork("init"));
+        if (copy > 0) {
+            Rng pr = new Rng(seed).fork("perturb-" + copy);
+            for (Parameter q : m.parameters()) {
+                INDArray v = q.value();
+                float[] u = pr.uniformFloats((int) v.length(), -1, 1);
+                v.muli(Nd4j.create(u, v.shape(), 'c').muli(perturbation).addi(1));
+            }
+        }
+        return m;
     }
 
     private static double norm(List<Parameter> ps) {
@@ -103,8 +127,26 @@ public final class TransformerSetup implements Setup {
     @Override
     public RunResult run(long seed, Path out) {
         ModularArithmetic.Split split = ModularArithmetic.addition(p, trainFraction, true, new Rng(seed).fork("data"));
-        Transformer model = model(seed);
-        TrainLoop loop = new TrainLoop(name(), config(), model, split.train(), split.test(),
+        if (copies == 1) {
+            return runCopy(seed, 0, split, config(), out);
+        }
+        List<Path> dirs = new ArrayList<>();
+        Map<String, Double> fin = new LinkedHashMap<>();
+        for (int c = 0; c < copies; c++) {
+            Map<String, Object> tagged = new LinkedHashMap<>(config());
+            tagged.put("copy", c);
+            Path dir = CopyFolders.of(out, c, copies);
+            RunResult r = runCopy(seed, c, split, tagged, dir);
+            dirs.add(dir);
+            int copy = c;
+            r.finalMetrics().forEach((k, v) -> fin.put("copy" + copy + "_" + k, v));
+        }
+        return new RunResult(out, dirs, fin);
+    }
+
+    private RunResult runCopy(long seed, int copy, ModularArithmetic.Split split, Map<String, Object> config, Path out) {
+        Transformer model = model(seed, copy);
+        TrainLoop loop = new TrainLoop(name(), config, model, split.train(), split.test(),
                 new OptimizerConfig.AdamW(0.9, 0.98, 1e-8, weightDecay), LrSchedule.constant(lr), 0, steps, false,
                 CheckpointSchedule.everySteps(checkpointEvery), checkpointEvery, recordAll ? null : List.of("mlp.W_out"),
                 new Rng(seed).fork("order"));
@@ -136,8 +178,22 @@ public final class TransformerSetup implements Setup {
         private int heads = 4;
         private int dHead = 32;
         private int dMlp = 512;
+        private int copies = 1;
+        private double perturbation = 0.001;
 
         private Builder() {
+        }
+
+        /** Copies per base seed: the base and copies − 1 perturbed ones (default 1; the Koopman replication uses 10). */
+        public Builder copies(int c) {
+            this.copies = Checks.atLeast("copies", c, 1);
+            return this;
+        }
+
+        /** Relative size of the copies' perturbation (default 0.001, the paper's FCN value). */
+        public Builder perturbation(double e) {
+            this.perturbation = Checks.nonNegative("perturbation", e);
+            return this;
         }
 
         /** Modulus (default 113). */

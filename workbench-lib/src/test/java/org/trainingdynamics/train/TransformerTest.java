@@ -1,6 +1,7 @@
 package org.trainingdynamics.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,5 +70,36 @@ class TransformerTest {
         assertThat(totalNorm(g, 6)).as("weight decay 1 at lr 1e-2 shrinks the weights").isLessThan(totalNorm(g, 0));
         assertThat(Setups.transformer().build().config()).containsEntry("p", 113).containsEntry("d_model", 128)
                 .containsEntry("d_mlp", 512).containsEntry("train_fraction", 0.3);
+    }
+    /**
+     * Perturbed copies: copy 0 is the single-copy run bit for bit, copy c ≥ 1 starts from w(1 + 0.001 U(−1, 1)),
+     * and with the constrained variant each copy keeps its own initial norm.
+     */
+    @Test
+    void perturbedCopiesStartNearTheBaseAndGoToCopyFolders(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        TransformerSetup.Builder b = Setups.transformer().p(11).sizes(16, 2, 8, 32).steps(3).recordAll(true);
+        RunResult r = b.copies(3).constrained(true).build().run(4, tmp.resolve("run"));
+        assertThat(r.trajectories()).extracting(q -> q.getFileName().toString()).containsExactly("copy-0", "copy-1", "copy-2");
+        assertThat(CopyFolders.list(tmp.resolve("run"))).isEqualTo(r.trajectories());
+        b.copies(1).build().run(4, tmp.resolve("single"));
+        assertThat(CopyFolders.list(tmp.resolve("single"))).containsExactly(tmp.resolve("single"));
+        org.trainingdynamics.trajectory.Trajectory single = org.trainingdynamics.trajectory.Trajectories.open(tmp.resolve("single"));
+        org.trainingdynamics.trajectory.Trajectory base = org.trainingdynamics.trajectory.Trajectories.open(r.trajectories().get(0));
+        org.trainingdynamics.trajectory.Trajectory pert = org.trainingdynamics.trajectory.Trajectories.open(r.trajectories().get(2));
+        for (int t = 0; t < 4; t++) {
+            assertThat(base.values("mlp.W_out", t)).as("copy 0 = the single run, checkpoint %d", t)
+                    .isEqualTo(single.values("mlp.W_out", t));
+        }
+        double[] w0 = base.values("attn.W_Q", 0);
+        double[] w2 = pert.values("attn.W_Q", 0);
+        double maxRel = 0;
+        for (int i = 0; i < w0.length; i++) {
+            maxRel = Math.max(maxRel, Math.abs(w2[i] / w0[i] - 1));
+        }
+        assertThat(maxRel).as("copies are w(1 + 0.001 U(-1,1))").isLessThanOrEqualTo(0.001 + 1e-6).isGreaterThan(0.0005);
+        assertThat(totalNorm(pert, 3) / totalNorm(pert, 0)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(pert.metadata().get("config").toString()).contains("copy=2");
+        assertThatThrownBy(() -> Setups.transformer().copies(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("copies");
     }
 }
