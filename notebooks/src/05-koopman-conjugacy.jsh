@@ -153,7 +153,7 @@ System.out.println("NOTE: retraining the FCNs (h = 5, 10, 40, ≥ 10 seeds) on F
 // Both need training (≈ 10–15 min here; the CNN on Fashion-MNIST), so they run in the paper profile only.
 // At this scale (4 seeds, one run each, float32) the full replication found a cross/within ratio of 1.5–1.6, not
 // ≈ 10 (docs/koopman.md); with 5 perturbed copies pooled per fit, as the paper does, it was 1.09 (p = 0.31), so
-// the notebook trains single runs (14 min instead of 18 min × 2 cores). The checks below assert what held for
+// the notebook trains single runs (a fifth of the training). The checks below assert what held for
 // single runs: the permutation test rejects conjugacy, the cross-condition distance exceeds the within-condition
 // one, and the leading |λ| of the first CNN window exceeds that of the last.
 //%%
