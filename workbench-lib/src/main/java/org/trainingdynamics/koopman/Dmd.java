@@ -2,6 +2,7 @@ package org.trainingdynamics.koopman;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
+import org.bytedeco.openblas.global.openblas;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
@@ -520,9 +521,24 @@ public final class Dmd {
         return out;
     }
 
-    /** Thin SVD with descending singular values (EJML, Golub–Kahan bidiagonalisation + implicit QR). */
+    /**
+     * Thin SVD with descending singular values. Cores whose smaller side is below {@link #LAPACK_FROM} go to EJML
+     * (Golub–Kahan bidiagonalisation + implicit QR, single-threaded, bit-reproducible); larger ones, such as a deep
+     * delay embedding (the paper's FCN budget 320 makes a 3600 × 4965 core), go to LAPACK {@code dgesdd} (divide and
+     * conquer, blocked BLAS-3) in the OpenBLAS that ND4J already loads: EJML needs about 250 s for that core,
+     * dgesdd about a sixth of it (docs/BENCHMARKS.md, Koopman).
+     */
     record Svd(DMatrixRMaj u, double[] s, DMatrixRMaj v) {
         static Svd of(DMatrixRMaj a) {
+            return of(a, LAPACK_FROM);
+        }
+
+        /** The SVD with LAPACK used when {@code min(rows, cols) >= lapackFrom}. */
+        static Svd of(DMatrixRMaj a, int lapackFrom) {
+            return Math.min(a.numRows, a.numCols) >= lapackFrom ? lapack(a) : ejml(a);
+        }
+
+        private static Svd ejml(DMatrixRMaj a) {
             SingularValueDecomposition_F64<DMatrixRMaj> svd =
                     DecompositionFactory_DDRM.svd(a.numRows, a.numCols, true, true, true);
             if (!svd.decompose(a.copy())) {
@@ -539,7 +555,29 @@ public final class Dmd {
             }
             return new Svd(u, s, v);
         }
+
+        private static Svd lapack(DMatrixRMaj a) {
+            int m = a.numRows;
+            int n = a.numCols;
+            int q = Math.min(m, n);
+            double[] work = Arrays.copyOf(a.data, m * n); // dgesdd overwrites its input
+            double[] s = new double[q];
+            double[] u = new double[m * q];
+            double[] vt = new double[q * n];
+            int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, work, n, s, u, q, vt, n);
+            if (info != 0 || !Double.isFinite(s[0])) {
+                throw new IllegalArgumentException("SVD of a " + m + "x" + n + " snapshot core failed (LAPACK dgesdd info "
+                        + info + (info > 0 ? ": did not converge" : info < 0 ? ": bad argument or non-finite value" : "")
+                        + ")");
+            }
+            DMatrixRMaj v = new DMatrixRMaj(n, q);
+            CommonOps_DDRM.transpose(DMatrixRMaj.wrap(q, n, vt), v);
+            return new Svd(DMatrixRMaj.wrap(m, q, u), s, v);
+        }
     }
+
+    /** Smallest min(rows, cols) of a core whose SVD goes to LAPACK instead of EJML. */
+    static final int LAPACK_FROM = 512;
 
     /** Builder; defaults follow the paper (exact DMD, full rank, no delays). */
     public static final class Builder {
