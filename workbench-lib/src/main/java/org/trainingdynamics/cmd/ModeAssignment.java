@@ -314,14 +314,6 @@ final class ModeAssignment {
         final double[] mean;
         /** Σ_t |x[t][r] − x[0][r]|: zero exactly when parameter r is constant over the checkpoints. */
         final double[] spread;
-        /** Per-checkpoint scratch of {@link #columnErrors}: gathered reference values and the squares to sum. */
-        final double[] ref;
-        final double[] sqErr;
-        final double[] sqDev;
-        /** The block's modes and coefficients, copied to offset 0 for {@link #columnErrors}. */
-        final int[] modeRow;
-        final double[] aRow;
-        final double[] bRow;
         final long[][] layerCounts;
         int[] constants = new int[16];
         int nConst;
@@ -336,12 +328,6 @@ final class ModeAssignment {
             dots = new double[m][maxRows];
             mean = new double[maxRows];
             spread = new double[maxRows];
-            ref = new double[maxRows];
-            sqErr = new double[maxRows];
-            sqDev = new double[maxRows];
-            modeRow = new int[maxRows];
-            aRow = new double[maxRows];
-            bRow = new double[maxRows];
             layerCounts = new long[pass.layout.tensorCount()][m];
         }
 
@@ -412,41 +398,9 @@ final class ModeAssignment {
             }
             long t1 = System.nanoTime();
             assignNanos += t1 - t0;
-            columnErrors(rows, base, num, den);
+            columnErrors(x, rows, tCount, pass.refT, m, mode, a, b, base, mean, num, den);
             fitNanos += System.nanoTime() - t1;
             pass.doneRows.addAndGet(rows);
-        }
-
-        /**
-         * Adds the block's squared reconstruction residuals {@code (a_i r_{m_i}(t) + b_i − w_i(t))²} to {@code num[t]}
-         * and squared deviations from each parameter's mean {@code (w_i(t) − w̄_i)²} to {@code den[t]}. Per checkpoint the
-         * reference values are gathered by mode first ({@code ref}); the squares are then formed in a loop the JIT
-         * vectorises and summed pairwise ({@link #sumPairwise}): a running scalar sum over the block would wait on each
-         * addition's latency (docs/BENCHMARKS.md, "## CMD", 2e).
-         */
-        private void columnErrors(int rows, int base, double[] num, double[] den) {
-            // the block's coefficients at offset 0: C2 does not vectorise loads at a loop-invariant offset (CMD 2d)
-            System.arraycopy(pass.mode, base, modeRow, 0, rows);
-            System.arraycopy(pass.a, base, aRow, 0, rows);
-            System.arraycopy(pass.b, base, bRow, 0, rows);
-            int tCount = pass.tCount;
-            double[] refT = pass.refT;
-            for (int t = 0; t < tCount; t++) {
-                double[] xt = x[t];
-                int tm = t * m;
-                for (int r = 0; r < rows; r++) {
-                    ref[r] = refT[tm + modeRow[r]];
-                }
-                for (int r = 0; r < rows; r++) {
-                    double v = xt[r];
-                    double e = aRow[r] * ref[r] + bRow[r] - v;
-                    double c = v - mean[r];
-                    sqErr[r] = e * e;
-                    sqDev[r] = c * c;
-                }
-                num[t] += sumPairwise(sqErr, rows);
-                den[t] += sumPairwise(sqDev, rows);
-            }
         }
     }
 
@@ -474,23 +428,26 @@ final class ModeAssignment {
     }
 
     /**
-     * {@code Σ v[0..n)} by halving ({@code v[i] += v[i + n − h]} for the lower h = ⌊n/2⌋, element-wise and so
-     * vectorised, until at most 8 remain, then in order); overwrites {@code v}. A fixed order, so the result does not
-     * depend on threads, and with a smaller rounding error than a running sum.
+     * Adds the block's squared reconstruction residuals {@code (a_i r_{m_i}(t) + b_i − w_i(t))²} to {@code num[t]}
+     * and squared deviations from each parameter's mean {@code (w_i(t) − w̄_i)²} to {@code den[t]}.
      */
-    static double sumPairwise(double[] v, int n) {
-        while (n > 8) {
-            int h = n >>> 1;
-            int off = n - h;
-            for (int i = 0; i < h; i++) {
-                v[i] += v[off + i];
+    private static void columnErrors(double[][] x, int rows, int tCount, double[] refT, int m, int[] mode, double[] a,
+                                     double[] b, int base, double[] mean, double[] num, double[] den) {
+        for (int t = 0; t < tCount; t++) {
+            double[] xt = x[t];
+            int tm = t * m;
+            double sn = 0;
+            double sd = 0;
+            for (int r = 0; r < rows; r++) {
+                int g = base + r;
+                double v = xt[r];
+                double e = a[g] * refT[tm + mode[g]] + b[g] - v;
+                double c = v - mean[r];
+                sn += e * e;
+                sd += c * c;
             }
-            n = off;
+            num[t] += sn;
+            den[t] += sd;
         }
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += v[i];
-        }
-        return s;
     }
 }

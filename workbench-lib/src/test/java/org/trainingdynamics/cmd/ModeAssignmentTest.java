@@ -166,27 +166,6 @@ class ModeAssignmentTest {
     }
 
     @Test
-    void pairwiseSumMatchesTheExactSumForEveryLength() {
-        Random rng = new Random(11);
-        for (int n : new int[]{0, 1, 2, 7, 8, 9, 16, 17, 655, 1000, 4099}) {
-            double[] v = new double[n + 3];
-            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
-            double scale = 0;
-            for (int i = 0; i < n; i++) {
-                v[i] = rng.nextGaussian() * Math.exp(3 * rng.nextGaussian());
-                exact = exact.add(new java.math.BigDecimal(v[i]));
-                scale += Math.abs(v[i]);
-            }
-            v[n] = 1e300; // beyond n: never read
-            double got = ModeAssignment.sumPairwise(v, n);
-            // pairwise summation's error bound: (halvings + 8 sequential additions) · u · Σ|v|
-            double halvings = n > 8 ? Math.ceil(Math.log(n / 8.0) / Math.log(2)) : 0;
-            assertThat(Math.abs(got - exact.doubleValue())).as("n = " + n)
-                    .isLessThanOrEqualTo((halvings + 8) * 0x1p-53 * scale);
-        }
-    }
-
-    @Test
     void nonFiniteValueInALaterChunkIsNamed() {
         Data d = data(13, 7003);
         assertThatThrownBy(() -> ModeAssignment.run(d.traj(), ParameterLayout.of(d.traj()), d.refs(), 3, 500))
