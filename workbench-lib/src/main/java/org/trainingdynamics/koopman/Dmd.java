@@ -524,9 +524,9 @@ public final class Dmd {
     /**
      * Thin SVD with descending singular values. Cores whose smaller side is below {@link #LAPACK_FROM} go to EJML
      * (Golub–Kahan bidiagonalisation + implicit QR, single-threaded, bit-reproducible); larger ones, such as a deep
-     * delay embedding (the paper's FCN budget 320 makes a 3600 × 4965 core), go to LAPACK {@code dgesdd} (divide and
-     * conquer, blocked BLAS-3) in the OpenBLAS that ND4J already loads: EJML needs about 250 s for that core,
-     * dgesdd about a sixth of it (docs/BENCHMARKS.md, Koopman).
+     * delay embedding (the paper's FCN budget 320 makes a 3600 × 4960 core), go to LAPACK {@code dgesdd} (divide and
+     * conquer, blocked BLAS-3) in the OpenBLAS that ND4J already loads: on that core EJML took 190 s and dgesdd 20 s
+     * (docs/BENCHMARKS.md, Koopman).
      */
     record Svd(DMatrixRMaj u, double[] s, DMatrixRMaj v) {
         static Svd of(DMatrixRMaj a) {
